@@ -1,0 +1,43 @@
+"""Shared test plumbing: where fixtures live, and the PostgreSQL switch.
+
+PostgreSQL tests read VANTHU_TEST_PG_URL. Unset (a laptop without PostgreSQL): they are skipped
+with the reason. Set (CI sets it): they run, and an unreachable server fails them loudly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+DOCUMENTS = FIXTURES / "documents"
+SEED = DOCUMENTS / "seed-conclusion-notice-2021.yaml"
+SHARED_SEED = ROOT.parent / "shared" / "seeds" / "conclusion-notice-2021.txt"
+
+PG_URL_VAR = "VANTHU_TEST_PG_URL"
+PG_SKIP_REASON = (
+    f"{PG_URL_VAR} is not set, so PostgreSQL tests are skipped; set it to run them, e.g. "
+    f"{PG_URL_VAR}=postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The PostgreSQL URL for tests; skips when unset, fails when set but unreachable."""
+    url = os.environ.get(PG_URL_VAR)
+    if not url:
+        pytest.skip(PG_SKIP_REASON)
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+    except Exception as exc:
+        pytest.fail(f"{PG_URL_VAR}={url} is set but PostgreSQL is unreachable: {exc}")
+    finally:
+        engine.dispose()
+    return url
