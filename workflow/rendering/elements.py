@@ -145,13 +145,21 @@ class Checker:
         else:
             c = lay.national
             text = nfc(c.raw).strip()
-            if canonical_tones(text) != NATIONAL_NAME:
+            if canonical_tones(text).upper() != NATIONAL_NAME:
                 self.add(
                     "HEADING.NATIONAL",
                     f"Quốc hiệu reads '{text}'; the decree wants '{NATIONAL_NAME}' exactly",
                     c.paragraph.where,
                 )
-            self.style("HEADING.NATIONAL", "Quốc hiệu", c, size=(12, 13), bold=True, centred=True)
+            self.style(
+                "HEADING.NATIONAL",
+                "Quốc hiệu",
+                c,
+                size=(12, 13),
+                bold=True,
+                capitals=True,
+                centred=True,
+            )
         if lay.motto is None:
             self.add(
                 "HEADING.MOTTO",
