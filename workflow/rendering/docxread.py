@@ -157,6 +157,8 @@ class Cell:
     outer_tc: Any
     outer_tr: Any
     outer_table: Any
+    table: Any = None  # the innermost table
+    column: int = 0  # first grid column the cell spans
 
 
 @dataclass(eq=False)
@@ -873,7 +875,11 @@ class Docx:
         rows = [tr for tr in tbl.iter(w("tr")) if _owner_table(tr) is tbl]
         for r, tr in enumerate(rows, start=1):
             cells = [tc for tc in tr.iter(w("tc")) if _owner_table(tc) is tbl]
+            grid = 0
             for c, tc in enumerate(cells, start=1):
+                span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+                column = grid
+                grid += int(wattr(span, "val") or 1) if span is not None else 1
                 cell = Cell(
                     tc,
                     tr,
@@ -881,6 +887,8 @@ class Docx:
                     outer.outer_tc if outer else tc,
                     outer.outer_tr if outer else tr,
                     outer.outer_table if outer else tbl,
+                    tbl,
+                    column,
                 )
                 yield from self.walk(tc, counter, label, cell, tstyle, in_box=in_box)
 

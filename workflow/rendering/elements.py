@@ -113,8 +113,9 @@ class Checker:
             self.add(rule, f"{what} is aligned {found}; the decree wants it centred", where)
 
     def has_rule_below(self, block: list[Paragraph]) -> bool:
-        """A solid line under the block: a line shape anchored in it or next to it, a bottom
-        border on its paragraph(s) or a top border on the paragraph that follows."""
+        """A solid line under the block: a line shape anchored in it or in the empty
+        paragraphs right under it, a bottom border on it, a top border on the paragraph that
+        follows, or an empty paragraph under it drawn with a border (the rule itself)."""
         if any(p.line_shapes for p in block):
             return True
         if any(p.props.border_bottom in SOLID for p in block[-1:]):
@@ -126,10 +127,11 @@ class Checker:
         for i, p in enumerate(following):
             if i == 0 and p.props.border_top in SOLID:
                 return True
-            if p.line_shapes:
-                return True
             if not p.empty:
                 break
+            # An empty paragraph drawn as the rule: a border or a line shape in it.
+            if p.line_shapes or p.props.border_bottom in SOLID or p.props.border_top in SOLID:
+                return True
         return False
 
     # -- ô 1: Quốc hiệu and Tiêu ngữ ---------------------------------------------------------

@@ -190,6 +190,15 @@ def _same_container(a: Paragraph, b: Paragraph) -> bool:
     return a.cell.tc is b.cell.tc
 
 
+def _same_column(a: Paragraph, b: Paragraph) -> bool:
+    """Same cell, or the same grid column of the same table (a header drawn in two rows)."""
+    if a.cell is None or b.cell is None:
+        return _same_container(a, b)
+    return a.cell.tc is b.cell.tc or (
+        a.cell.table is b.cell.table and a.cell.column == b.cell.column
+    )
+
+
 def _find_issuer(lay: Layout, header: list[Chunk]) -> None:
     """The issuer is what stands above 'Số:' in its column; bold lines are the issuer name,
     plain ones above them the parent agency."""
@@ -202,7 +211,7 @@ def _find_issuer(lay: Layout, header: list[Chunk]) -> None:
         c
         for c in header[: header.index(anchor)]
         if id(c) not in skip
-        and _same_container(c.paragraph, anchor.paragraph)
+        and _same_column(c.paragraph, anchor.paragraph)
         and spaced_key(c.text) not in MARKS
         and (anchor.paragraph.cell is not None or c.columns == 1 or c.column == 0)
     ]
