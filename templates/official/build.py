@@ -22,9 +22,10 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from numbering.doctypes import Family
-from workflow.rendering import layout as L
+from workflow.rendering import geometry as L
 from workflow.rendering.metrics import text_width
-from workflow.rendering.ooxml import (
+from workflow.rendering.package import write_zip
+from workflow.rendering.wordml import (
     FONTS,
     LANGUAGE,
     R_NS,
@@ -37,7 +38,6 @@ from workflow.rendering.ooxml import (
     sdt_text,
     tag_run,
 )
-from workflow.rendering.package import write_zip
 from workflow.vietnamese import NATIONAL_MOTTO, NATIONAL_NAME
 
 HERE = Path(__file__).resolve().parent

@@ -17,10 +17,10 @@ from numbering.doctypes import Family
 from numbering.symbols import format_number
 from workflow.content import DocumentContent
 from workflow.errors import InvalidContent
-from workflow.rendering import layout as L
+from workflow.rendering import geometry as L
 from workflow.rendering.markup import MarkupError, Notes, render_markup
 from workflow.rendering.metrics import text_width
-from workflow.rendering.ooxml import (
+from workflow.rendering.wordml import (
     INVALID_XML,
     esc,
     framed,

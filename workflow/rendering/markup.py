@@ -16,8 +16,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from workflow.rendering import layout as L
-from workflow.rendering.ooxml import footnote_mark, footnote_reference, paragraph, ppr, run
+from workflow.rendering import geometry as L
+from workflow.rendering.wordml import footnote_mark, footnote_reference, paragraph, ppr, run
 
 # "-", "+", "•", "–", "*", "1.", "1)", "1.2.", "a)", "đ)", "I.", "IV." … at a line start.
 MARKER_LINE = re.compile(r"^[ \t]{0,3}(?:[-+•–*]|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)(?=\s|$)")

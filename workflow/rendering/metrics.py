@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from workflow.rendering.layout import TWIPS_PER_PT
+from workflow.rendering.geometry import TWIPS_PER_PT
 
 _PUNCT = " !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -25,9 +25,9 @@ from lxml import etree
 
 from numbering.doctypes import Family
 from workflow.rendering.context import Sections
-from workflow.rendering.layout import template_path
-from workflow.rendering.ooxml import W_NS
+from workflow.rendering.geometry import template_path
 from workflow.rendering.package import read_zip
+from workflow.rendering.wordml import W_NS
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
