@@ -640,3 +640,11 @@ def test_broken_xml(issued_docx):
             dst.writestr(item, content)
     with pytest.raises(UnreadableDocument, match="not well-formed"):
         check(out.getvalue())
+
+
+def test_readme_lists_every_rule():
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule, text in RULES.items():
+        assert f"| `{rule}` | {text} |" in readme, rule

@@ -246,6 +246,7 @@ class Section:
     footers: dict[str, str]
     has_table: bool = False
     paragraphs: list[Paragraph] = field(default_factory=list)
+    page_start: int | None = None  # w:pgNumType/@w:start: numbering restarts here
 
     @property
     def where(self) -> str:
@@ -1103,7 +1104,11 @@ def _section(
                 rel = rels.get(ref.get(qn("r:id"), ""))
                 if rel:
                     refs[ref.get(w("type"), "default")] = rel[1]
-    return Section(index, sect, width, height, orient, margins, title_page, headers, footers)
+    section = Section(index, sect, width, height, orient, margins, title_page, headers, footers)
+    if sect is not None:
+        start = wattr(sect.find(w("pgNumType")), "start")
+        section.page_start = int(start) if start and start.isdigit() else None
+    return section
 
 
 def _open_zip(source: bytes | str | os.PathLike[str]) -> zipfile.ZipFile:

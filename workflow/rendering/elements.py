@@ -21,10 +21,10 @@ from workflow.rendering.layout import (
     key,
 )
 from workflow.rendering.ooxml import TWIPS_PER_CM
+from workflow.rendering.pagesetup import SOLID
 from workflow.rendering.violations import Violation
 from workflow.vietnamese import NATIONAL_MOTTO, NATIONAL_NAME, canonical_tones, fold, nfc
 
-SOLID = {"single", "thick", "double", "triple"}
 SYMBOL_RE = re.compile(r"^[^\W_][\w&.]*(?:-[\w&.]+)+$")
 _DEGREES = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths|Th\.S)\.?\s", re.I)
 # Body first-line indent: 1–1.27 cm with the brief's ± 0.02 cm.
@@ -453,7 +453,8 @@ class Checker:
         if not lines:
             return
         first = lines[0]
-        if not first.text.startswith("Kính gửi:"):
+        cong_dien = key(first.text).endswith("dien:")
+        if not cong_dien and not first.text.startswith("Kính gửi:"):
             self.add(
                 "ADDRESSEES.FORMAT",
                 f"'{first.text}' does not start 'Kính gửi:'",
@@ -462,7 +463,7 @@ class Checker:
         for c in lines:
             self.style("ADDRESSEES.FORMAT", "Kính gửi", c, size=(13, 14))
         listed = lines[1:]
-        if len(listed) > 1:
+        if listed and all(c.text.startswith(("-", "–")) for c in listed):
             for c in listed[:-1]:
                 if not (c.text.startswith("- ") and c.text.endswith(";")):
                     self.add(

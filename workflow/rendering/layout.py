@@ -279,7 +279,8 @@ def _preamble(lay: Layout, chunks: list[Chunk], cursor: int) -> int:
     while i < len(rest):
         c = rest[i]
         k = key(c.text)
-        if k.startswith("kinhgui"):
+        if k.startswith("kinhgui") or (k.endswith("dien:") and c.paragraph.props.centred):
+            # Kính gửi (ô 9a), or a công điện's "<AUTHORITY> điện:" before its addressees.
             lay.addressees.append(c)
             i += 1
             inline = c.text.split(":", 1)[1].strip() if ":" in c.text else ""
