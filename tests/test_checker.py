@@ -648,3 +648,35 @@ def test_readme_lists_every_rule():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for rule, text in RULES.items():
         assert f"| `{rule}` | {text} |" in readme, rule
+
+
+# -- layouts other than vanthu's own --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {"header": "tabs"},
+        {"closing": "paragraphs"},
+        {"line_breaks": True},
+        {"closing": "paragraphs", "line_breaks": True},
+        {"page_field": "simple-tab"},
+    ],
+    ids=["tabbed-header", "closing-paragraphs", "line-breaks", "both", "fldsimple-tab"],
+)
+def test_other_layouts_conform(layout):
+    assert check(build(issued(**layout))) == []
+    found = check(build(draft(**layout)))
+    assert rules(found) == {"NUMBER.MISSING", "DATE.MISSING"}
+
+
+@pytest.mark.parametrize(
+    "layout", [{"header": "tabs"}, {"closing": "paragraphs", "line_breaks": True}]
+)
+def test_other_layouts_still_caught(layout):
+    lines = issued().recipients
+    lines[0] = lines[0].rstrip(";")
+    found = check(build(issued(number="Số: 7/TB-BGDĐT", recipients=lines, **layout)))
+    assert rules(found) == {"NUMBER.LEADING_ZERO", "RECIPIENTS.ITEM_SEMICOLON"}
+    found = check(build(issued(authority=["TT. BỘ TRƯỞNG", "CHÁNH VĂN PHÒNG"], **layout)))
+    assert rules(found) == {"SIGNATURE.PREFIX"}

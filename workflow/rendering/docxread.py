@@ -115,8 +115,8 @@ class Chunk:
 
     paragraph: Paragraph
     line: int
-    column: int
-    columns: int  # how many tab-separated chunks its line has
+    column: int  # which tab-separated part of its line (0 = before any tab)
+    columns: int  # how many tab-separated parts its line has
     segments: list[Segment]
 
     @cached_property
@@ -214,9 +214,11 @@ class Paragraph:
                         cols.append([])
                     if part:
                         cols[-1].append(Segment(part, seg.props))
-            kept = [c for c in cols if "".join(s.text for s in c).strip()]
-            for m, col in enumerate(kept):
-                out.append(Chunk(self, n, m, len(kept), col))
+            # Columns count the tab stops used, leading ones included: "\tĐộc lập …" is
+            # placed by its tab, not by the paragraph's alignment.
+            for m, col in enumerate(cols):
+                if "".join(s.text for s in col).strip():
+                    out.append(Chunk(self, n, m, len(cols), col))
         return out
 
     @property

@@ -500,14 +500,14 @@ class Checker:
         heading_titles: set[int] = set()
         for i, p in enumerate(texts):
             following = texts[i + 1] if i + 1 < len(texts) else None
-            if following and BODY_HEADING.match(fold(p.text)) and is_capitals(following.text):
+            if following and BODY_HEADING.match(fold(p.text[:40])) and is_capitals(following.text):
                 heading_titles.add(following.ordinal)
         previous: Paragraph | None = None
         for p in paras:
             if p.empty:
                 previous = None
                 continue
-            heading = BODY_HEADING.match(fold(p.text)) or (p.ordinal in heading_titles)
+            heading = BODY_HEADING.match(fold(p.text[:40])) or (p.ordinal in heading_titles)
             props = p.props
             if not heading and not props.justified:
                 self.add(

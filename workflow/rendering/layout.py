@@ -44,13 +44,18 @@ MARKS = {
 }
 
 
+# Every element recognised by its key is short, or recognised by how it starts: folding the
+# first characters is enough and keeps long body paragraphs cheap.
+_KEY_PREFIX = 80
+
+
 def key(text: str) -> str:
     """Accent-folded, lower-case, without spaces: how elements are recognised."""
-    return "".join(fold(canonical_tones(nfc(text))).split())
+    return "".join(fold(canonical_tones(nfc(text[:_KEY_PREFIX]))).split())
 
 
 def spaced_key(text: str) -> str:
-    return " ".join(fold(canonical_tones(nfc(text))).split())
+    return " ".join(fold(canonical_tones(nfc(text[:_KEY_PREFIX]))).split())
 
 
 def is_capitals(text: str) -> bool:
@@ -213,7 +218,7 @@ def _find_issuer(lay: Layout, header: list[Chunk]) -> None:
         if id(c) not in skip
         and _same_column(c.paragraph, anchor.paragraph)
         and spaced_key(c.text) not in MARKS
-        and (anchor.paragraph.cell is not None or c.columns == 1 or c.column == 0)
+        and (anchor.paragraph.cell is not None or c.column == anchor.column)
     ]
     if anchor.paragraph.cell is None:
         above = above[-3:]
