@@ -39,8 +39,13 @@ def test_fixture_issued_conforms(path, number, issued):
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_fixture_draft_is_not_an_issued_document(path):
-    found = check(render(read(path)))
-    assert {v.rule for v in found} == {"NUMBER.MISSING", "DATE.MISSING"}, describe(found)
+    content = read(path)
+    found = check(render(content))
+    # A biên bản has no place-and-date line (Mẫu 1.9), so only its number is missing.
+    missing = {"NUMBER.MISSING"} | (
+        set() if content.type.family is Family.BIEN_BAN else {"DATE.MISSING"}
+    )
+    assert {v.rule for v in found} == missing, describe(found)
 
 
 def _seed_as(doc_type: DocType) -> DocumentContent:

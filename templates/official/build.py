@@ -145,27 +145,29 @@ def date_line() -> str:
 
 
 def header_block(family: Family) -> str:
-    left_top = [
+    """Ô 1–4 in one borderless row: agency, rule, number (and V/v) left; Quốc hiệu, motto,
+    rule, place and date right. The rules are generated: their length follows the text and
+    they pad their column so the number and the date stand level."""
+    left = [
         control("{%p if parent %}"),
         centred(tag_run("{{ parent }}", L.PARENT_PT), size=L.PARENT_PT),
         control("{%p endif %}"),
         centred(tag_run("{{ issuer }}", L.ISSUER_PT, bold=True), size=L.ISSUER_PT),
         placeholder("issuer_rule"),
+        number_line(),
     ]
-    motto_available = L.HEADER_RIGHT - 2 * L.CELL_MARGIN
-    right_top = [
-        centred(run(NATIONAL_NAME, L.NATIONAL_NAME_PT, bold=True), size=L.NATIONAL_NAME_PT),
-        centred(run(NATIONAL_MOTTO, L.MOTTO_PT, bold=True), size=L.MOTTO_PT),
-        rule(text_width(NATIONAL_MOTTO, L.MOTTO_PT, bold=True), motto_available),
-    ]
-    left_bottom = [number_line()]
     if family is Family.CONG_VAN:
         # Ô 5b: "V/v" and the subject, 12 pt, 6 pt under the number.
-        left_bottom.append(centred(tag_run("V/v {{ subject }}", L.VV_PT), size=L.VV_PT, before=120))
+        left.append(centred(tag_run("V/v {{ subject }}", L.VV_PT), size=L.VV_PT, before=120))
+    right = [
+        centred(run(NATIONAL_NAME, L.NATIONAL_NAME_PT, bold=True), size=L.NATIONAL_NAME_PT),
+        centred(run(NATIONAL_MOTTO, L.MOTTO_PT, bold=True), size=L.MOTTO_PT),
+        placeholder("motto_rule"),
+    ]
     # Biên bản: no place-and-date line in ô 4 (Mẫu 1.9).
-    right_bottom = [centred(size=L.PLACE_DATE_PT)] if family is Family.BIEN_BAN else [date_line()]
-    widths = (L.HEADER_LEFT, L.HEADER_RIGHT)
-    return table(widths, [(left_top, right_top), (left_bottom, right_bottom)])
+    if family is not Family.BIEN_BAN:
+        right.append(date_line())
+    return table((L.HEADER_LEFT, L.HEADER_RIGHT), [(left, right)])
 
 
 # ---------------------------------------------------------------- title block and openings
@@ -230,7 +232,13 @@ def kinh_gui_block() -> list[str]:
     items_indent = L.KINH_GUI_INDENT + text_width("Kính gửi", size)
     return [
         control("{%p if addressee %}"),
-        centred(run("Kính gửi: ", size), tag_run("{{ addressee }}", size), size=size, after=120),
+        centred(
+            run("Kính gửi: ", size),
+            tag_run("{{ addressee }}", size),
+            size=size,
+            before=120,
+            after=120,
+        ),
         control("{%p else %}"),
         paragraph(
             ppr(left=L.KINH_GUI_INDENT, keep_next=True, mark_size=size), run("Kính gửi:", size)
@@ -244,14 +252,12 @@ def kinh_gui_block() -> list[str]:
 
 
 def telegram_block() -> list[str]:
-    """Mẫu 1.6: "<ENACTING AUTHORITY> điện:" then the addressees, one "- …;" line each."""
+    """Mẫu 1.6: "<ENACTING AUTHORITY> điện:" then the addressees, one "- …;" line each,
+    set as body paragraphs."""
     size = L.BODY_PT
     return [
-        centred(
-            tag_run("{{ enacting_authority }}", size, bold=True),
-            run(" điện:", size, bold=True),
-            size=size,
-            after=60,
+        body_paragraph(
+            tag_run("{{ enacting_authority }}", size, bold=True), run(" điện:", size, bold=True)
         ),
         control("{%p for a in addressee_lines %}"),
         body_paragraph(tag_run("{{ a }}", size)),

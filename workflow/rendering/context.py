@@ -19,7 +19,7 @@ from workflow.content import DocumentContent
 from workflow.errors import InvalidContent
 from workflow.rendering import geometry as L
 from workflow.rendering.markup import MarkupError, Notes, render_markup
-from workflow.rendering.metrics import text_width
+from workflow.rendering.metrics import line_count, line_height, text_width
 from workflow.rendering.wordml import (
     INVALID_XML,
     esc,
@@ -31,7 +31,7 @@ from workflow.rendering.wordml import (
     run,
     run_xml,
 )
-from workflow.vietnamese import format_day, format_month, upper
+from workflow.vietnamese import NATIONAL_MOTTO, format_day, format_month, upper
 
 # Draft blanks: "Số:      /TB-BGDĐT" and "ngày      tháng      năm 2021" (six spaces each, one
 # of them in the text around the content control).
@@ -151,10 +151,24 @@ def _markup(field: str, source: str, notes: Notes) -> Markup:
         raise InvalidContent([(field, str(exc))]) from None
 
 
-def _issuer_rule(issuer: str) -> str:
+def _header_rules(content: DocumentContent) -> tuple[str, str]:
+    """The rules under the issuer (0.4 of its line) and the motto (its length).
+
+    Each rule paragraph also pads its column so that "Số:" (left) and the place and date
+    (right) stand level, as ô 3 and ô 4 do, however many lines the agency names take.
+    """
     available = L.HEADER_LEFT - 2 * L.CELL_MARGIN
+    issuer = content.issuer.name
+    parent = content.issuer.parent
+    left = line_count(issuer, L.ISSUER_PT, available, bold=True) * line_height(L.ISSUER_PT)
+    if parent:
+        left += line_count(parent, L.PARENT_PT, available) * line_height(L.PARENT_PT)
+    right = line_height(L.NATIONAL_NAME_PT) + line_height(L.MOTTO_PT)
     line = min(text_width(issuer, L.ISSUER_PT, bold=True), available)
-    return rule(round(line * L.RULE_RATIO), available)
+    issuer_rule = rule(round(line * L.RULE_RATIO), available, after=max(0, right - left))
+    motto = text_width(NATIONAL_MOTTO, L.MOTTO_PT, bold=True)
+    motto_rule = rule(motto, L.HEADER_RIGHT - 2 * L.CELL_MARGIN, after=max(0, left - right))
+    return issuer_rule, motto_rule
 
 
 def _title_rule(type_name: str, subject: str) -> str:
@@ -256,6 +270,7 @@ def build(content: DocumentContent, fill: Fill, sections: Sections) -> dict[str,
     if problems:
         raise InvalidContent(problems)
     notes = Notes()
+    issuer_rule, motto_rule = _header_rules(content)
     family = content.type.family
     one_addressee = len(content.addressees) == 1 and family is not Family.CONG_DIEN
     signature = content.signature
@@ -263,7 +278,8 @@ def build(content: DocumentContent, fill: Fill, sections: Sections) -> dict[str,
     context: dict[str, Any] = {
         "parent": _text("issuer.parent", content.issuer.parent),
         "issuer": _text("issuer.name", content.issuer.name),
-        "issuer_rule": Markup(_issuer_rule(content.issuer.name)),
+        "issuer_rule": Markup(issuer_rule),
+        "motto_rule": Markup(motto_rule),
         "symbol": _text("symbol", content.symbol),
         "so_vb": Markup(fill.so_vb),
         "place": _text("place", content.place),

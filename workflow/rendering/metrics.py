@@ -62,3 +62,22 @@ def text_width(text: str, size_pt: float, *, bold: bool = False) -> int:
     table = _BOLD if bold else _REGULAR
     units = sum(_units(c, table) for c in text)
     return round(units * size_pt / 1000 * TWIPS_PER_PT)
+
+
+def line_count(text: str, size_pt: float, available: int, *, bold: bool = False) -> int:
+    """How many lines `text` takes in `available` twips, wrapping at spaces as Word does."""
+    lines, current = 1, 0
+    space = text_width(" ", size_pt, bold=bold)
+    for word in text.split():
+        width = text_width(word, size_pt, bold=bold)
+        if current and current + space + width > available:
+            lines += 1
+            current = width
+        else:
+            current += (space if current else 0) + width
+    return lines
+
+
+def line_height(size_pt: float) -> int:
+    """Height of one single-spaced line of Times New Roman at `size_pt`, in twips."""
+    return round(size_pt * 1.15 * TWIPS_PER_PT)

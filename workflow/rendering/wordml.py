@@ -134,10 +134,11 @@ def paragraph(properties: str, *runs: str) -> str:
     return f"<w:p>{properties}{''.join(runs)}</w:p>"
 
 
-def rule(length: int, available: int, *, before: int = 0, after: int = 0) -> str:
-    """A solid rule: an empty paragraph whose bottom border, between indents, is the line.
+def rule(length: int, available: int, *, before: int = 80, after: int = 0) -> str:
+    """A solid rule under the paragraph above: an empty paragraph whose top border is the line.
 
-    Centred in `available` twips (a cell's inner width or the text width), `length` long.
+    Centred in `available` twips (a cell's inner width or the text width), `length` long; its
+    own indents set the length, so the text above keeps its full width.
     """
     length = max(1, min(length, available))
     left = (available - length) // 2
@@ -150,7 +151,7 @@ def rule(length: int, available: int, *, before: int = 0, after: int = 0) -> str
         line_rule="exact",
         left=left,
         right=right,
-        borders=("bottom",),
+        borders=("top",),
         mark_size=6,
     )
     return paragraph(properties)
