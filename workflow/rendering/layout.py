@@ -284,7 +284,8 @@ def _preamble(lay: Layout, chunks: list[Chunk], cursor: int) -> int:
     while i < len(rest):
         c = rest[i]
         k = key(c.text)
-        if k.startswith("kinhgui") or (k.endswith("dien:") and c.paragraph.props.centred):
+        cong_dien = lay.doc_type is not None and lay.doc_type.family is Family.CONG_DIEN
+        if k.startswith("kinhgui") or (cong_dien and k.endswith("dien:")):
             # Kính gửi (ô 9a), or a công điện's "<AUTHORITY> điện:" before its addressees.
             lay.addressees.append(c)
             i += 1
