@@ -711,3 +711,22 @@ def test_recipient_without_dash_and_a_wrapped_item():
     wrapped = issued().recipients
     wrapped[2:3] = ["- Các đơn vị thuộc Bộ", "(để t/h);"]
     assert check(build(issued(recipients=wrapped, line_breaks=True))) == []
+
+
+def test_several_addressees():
+    good = ["Kính gửi:", "- Các sở giáo dục và đào tạo;", "- Các đơn vị thuộc Bộ."]
+    assert check(build(cong_van(addressees=good))) == []
+    bad = ["Kính gửi:", "- Các sở giáo dục và đào tạo", "- Các đơn vị thuộc Bộ;"]
+    found = only(check(build(cong_van(addressees=bad))), "ADDRESSEES.FORMAT")
+    assert len(found) == 2
+
+
+def test_cong_van_subject_size():
+    data = build(cong_van())
+
+    def big(root):
+        for sz in paragraph_with(root, "V/v").iter(w("sz")):
+            sz.set(w("val"), "28")
+
+    found = only(check(edit_part(data, "word/document.xml", big)), "TITLE.FORMAT")
+    assert "V/v subject: size 14 pt" in found[0].message

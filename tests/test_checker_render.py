@@ -160,3 +160,29 @@ def test_fixture_through_the_cli(path, tmp_path, capsys):
     assert main(["check", str(issued_file)]) == 0
     assert main(["check", str(drafted)]) == 1
     capsys.readouterr()
+
+
+def test_bases_punctuation_and_cong_dien_addressees():
+    decision = render(
+        read(DOCUMENTS / "quyet-dinh-thanh-lap-to-cong-tac-2022.yaml"), 3, date(2022, 5, 4)
+    )
+
+    def drop_semicolon(root):
+        for t in root.iter(w("t")):
+            if t.text and t.text.startswith("Căn cứ") and t.text.endswith(";"):
+                t.text = t.text[:-1]
+                return
+
+    found = check(edit_part(decision, "word/document.xml", drop_semicolon))
+    assert {v.rule for v in found} == {"BASES.FORMAT"}, describe(found)
+
+    cable = render(read(DOCUMENTS / "cong-dien-ung-pho-bao-2024.yaml"), 3, date(2024, 9, 6))
+
+    def drop_period(root):
+        for t in root.iter(w("t")):
+            if t.text and t.text.startswith("- ") and t.text.endswith("phố."):
+                t.text = t.text[:-1]
+                return
+
+    found = check(edit_part(cable, "word/document.xml", drop_period))
+    assert {v.rule for v in found} == {"ADDRESSEES.FORMAT"}, describe(found)
