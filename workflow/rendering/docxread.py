@@ -14,13 +14,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any
 
 from lxml import etree
 
 from workflow.errors import VanthuError
+from workflow.rendering.docxshapes import count_lines, text_boxes
+from workflow.rendering.docxstyles import Numbering, Styles, Theme
 from workflow.rendering.ooxml import (
-    NS,
     REL_ENDNOTES,
     REL_FOOTER,
     REL_FOOTNOTES,
@@ -255,131 +256,6 @@ class Section:
         return f"section {self.index}"
 
 
-class Theme:
-    """Theme fonts and colours (word/theme/theme1.xml) that styles may refer to."""
-
-    def __init__(self, root: Any | None) -> None:
-        self.fonts: dict[str, str] = {}
-        self.colors: dict[str, str] = {}
-        if root is None:
-            return
-        for kind in ("major", "minor"):
-            scheme = root.find(f".//{qn('a:fontScheme')}/{qn('a:' + kind + 'Font')}")
-            if scheme is None:
-                continue
-            for tag, names in (
-                ("latin", ("Ascii", "HAnsi")),
-                ("ea", ("EastAsia",)),
-                ("cs", ("Bidi",)),
-            ):
-                el = scheme.find(qn("a:" + tag))
-                face = el.get("typeface", "") if el is not None else ""
-                for name in names:
-                    self.fonts[kind + name] = face
-        clr = root.find(f".//{qn('a:clrScheme')}")
-        if clr is not None:
-            for child in clr:
-                name = etree.QName(child).localname
-                srgb = child.find(qn("a:srgbClr"))
-                sys_clr = child.find(qn("a:sysClr"))
-                if srgb is not None:
-                    self.colors[name] = srgb.get("val", "").upper()
-                elif sys_clr is not None:
-                    self.colors[name] = sys_clr.get("lastClr", "000000").upper()
-
-    _COLOR_MAP: ClassVar[dict[str, str]] = {
-        "dark1": "dk1",
-        "light1": "lt1",
-        "dark2": "dk2",
-        "light2": "lt2",
-        "text1": "dk1",
-        "background1": "lt1",
-        "text2": "dk2",
-        "background2": "lt2",
-        "hyperlink": "hlink",
-        "followedHyperlink": "folHlink",
-    }
-
-    def color(self, theme_color: str) -> str | None:
-        key = self._COLOR_MAP.get(theme_color, theme_color)
-        return self.colors.get(key)
-
-
-class Styles:
-    """styles.xml: style chains (basedOn) and the document defaults."""
-
-    def __init__(self, root: Any | None) -> None:
-        self.by_id: dict[str, Any] = {}
-        self.default: dict[str, str] = {}
-        self.rpr_default = None
-        self.ppr_default = None
-        self._chains: dict[str | None, list[Any]] = {}
-        if root is None:
-            return
-        defaults = root.find(w("docDefaults"))
-        if defaults is not None:
-            self.rpr_default = defaults.find(f"{w('rPrDefault')}/{w('rPr')}")
-            self.ppr_default = defaults.find(f"{w('pPrDefault')}/{w('pPr')}")
-        for style in root.iter(w("style")):
-            sid = style.get(w("styleId"))
-            if sid is None:
-                continue
-            self.by_id.setdefault(sid, style)
-            if style.get(w("default")) in ("1", "true", "on"):
-                self.default.setdefault(style.get(w("type"), "paragraph"), sid)
-
-    def chain(self, style_id: str | None) -> list[Any]:
-        """The style and its basedOn ancestors, nearest first (cycles cut)."""
-        if style_id in self._chains:
-            return self._chains[style_id]
-        out: list[Any] = []
-        seen: set[str] = set()
-        sid = style_id
-        while sid and sid not in seen and sid in self.by_id:
-            seen.add(sid)
-            style = self.by_id[sid]
-            out.append(style)
-            sid = wattr(style.find(w("basedOn")), "val")
-        self._chains[style_id] = out
-        return out
-
-    def name(self, style_id: str | None) -> str | None:
-        style = self.by_id.get(style_id or "")
-        return wattr(style.find(w("name")), "val") if style is not None else None
-
-
-class Numbering:
-    """numbering.xml, only as far as list levels carry paragraph properties (indents)."""
-
-    def __init__(self, root: Any | None) -> None:
-        self._abstract: dict[str, Any] = {}
-        self._num: dict[str, Any] = {}
-        if root is None:
-            return
-        for ab in root.iter(w("abstractNum")):
-            self._abstract[ab.get(w("abstractNumId"), "")] = ab
-        for num in root.iter(w("num")):
-            self._num[num.get(w("numId"), "")] = num
-
-    def level_ppr(self, num_id: str | None, ilvl: str | None) -> Any | None:
-        if not num_id or num_id == "0" or num_id not in self._num:
-            return None
-        num = self._num[num_id]
-        level = ilvl or "0"
-        for override in num.iter(w("lvlOverride")):
-            if override.get(w("ilvl")) == level:
-                lvl = override.find(w("lvl"))
-                if lvl is not None and lvl.find(w("pPr")) is not None:
-                    return lvl.find(w("pPr"))
-        abstract = self._abstract.get(wattr(num.find(w("abstractNumId")), "val") or "")
-        if abstract is None:
-            return None
-        for lvl in abstract.iter(w("lvl")):
-            if lvl.get(w("ilvl")) == level:
-                return lvl.find(w("pPr"))
-        return None
-
-
 _VISIBLE_BORDER_NONE = {"none", "nil"}
 
 # Inline containers whose runs are printed (content controls, links, tracked insertions …).
@@ -395,115 +271,6 @@ _INLINE_CONTAINERS = {
     w("sdtContent"),
     w("sdt"),
 }
-
-_LINE_DML = etree.XPath(
-    ".//wps:wsp[wps:spPr/a:prstGeom[@prst='line' or @prst='straightConnector1']]",
-    namespaces=NS,
-)
-_LINE_VML = etree.XPath(
-    ".//v:line | .//v:shape[@o:connectortype or contains(@type, '_x0000_t32')]",
-    namespaces=NS,
-)
-_TEXT_BOXES = etree.XPath(".//w:txbxContent", namespaces=NS)
-
-
-def _dml_line_is_solid_horizontal(wsp: Any) -> bool:
-    sppr = wsp.find(qn("wps:spPr"))
-    ln = sppr.find(qn("a:ln")) if sppr is not None else None
-    if ln is not None:
-        if ln.find(qn("a:noFill")) is not None:
-            return False
-        dash = ln.find(qn("a:prstDash"))
-        if dash is not None and dash.get("val", "solid") != "solid":
-            return False
-        if ln.find(qn("a:custDash")) is not None:
-            return False
-    xfrm = sppr.find(qn("a:xfrm")) if sppr is not None else None
-    cx = cy = None
-    rot = 0
-    if xfrm is not None:
-        rot = int(xfrm.get("rot", "0") or 0) % 10800000
-        ext = xfrm.find(qn("a:ext"))
-        if ext is not None:
-            cx, cy = int(ext.get("cx", "0")), int(ext.get("cy", "0"))
-    if cx is None:
-        anchor = wsp
-        while anchor is not None and etree.QName(anchor).localname not in ("anchor", "inline"):
-            anchor = anchor.getparent()
-        ext = anchor.find(qn("wp:extent")) if anchor is not None else None
-        if ext is not None:
-            cx, cy = int(ext.get("cx", "0")), int(ext.get("cy", "0"))
-    if rot not in (0,) and abs(rot - 5400000) < 600000:  # turned by ~90°: vertical
-        return False
-    if cx is None or cy is None:
-        return True
-    return cx > 0 and cy <= cx / 10
-
-
-def _vml_point(text: str | None) -> tuple[float, float] | None:
-    if not text:
-        return None
-    parts = text.replace("pt", "").split(",")
-    try:
-        return float(parts[0] or 0), float(parts[1] if len(parts) > 1 and parts[1] else 0)
-    except ValueError:
-        return None
-
-
-def _vml_line_is_solid_horizontal(shape: Any) -> bool:
-    if shape.get("stroked", "t").lower() in ("f", "false"):
-        return False
-    stroke = shape.find(qn("v:stroke"))
-    if stroke is not None and stroke.get("dashstyle", "solid") not in ("solid", ""):
-        return False
-    if etree.QName(shape).localname == "line":
-        start, end = _vml_point(shape.get("from")), _vml_point(shape.get("to"))
-        if start and end:
-            dx, dy = abs(end[0] - start[0]), abs(end[1] - start[1])
-            return dx > 0 and dy <= dx / 10
-        return True
-    style = {
-        k.strip(): v.strip()
-        for k, v in (
-            item.split(":", 1) for item in shape.get("style", "").split(";") if ":" in item
-        )
-    }
-    width, height = twips(style.get("width")), twips(style.get("height"))
-    if width is None or height is None:
-        return True
-    if "rotation" in style and abs(float(style["rotation"].rstrip("fd") or 0) % 180 - 90) < 10:
-        return False
-    return width > 0 and height <= width / 10
-
-
-def _count_lines(container: Any) -> int:
-    """Solid horizontal line shapes inside a w:drawing / w:pict / mc:AlternateContent."""
-    if container.tag == qn("mc:AlternateContent"):
-        # Choice and Fallback draw the same shape: count the first branch that has one.
-        for branch in container:
-            n = _count_lines(branch)
-            if n:
-                return n
-        return 0
-    dml = sum(_dml_line_is_solid_horizontal(s) for s in _LINE_DML(container))
-    vml = sum(_vml_line_is_solid_horizontal(s) for s in _LINE_VML(container))
-    return dml + vml
-
-
-def _text_boxes(container: Any) -> list[Any]:
-    """Outermost text box contents inside a drawing, skipping fallback copies."""
-    out = []
-    for box in _TEXT_BOXES(container):
-        node = box.getparent()
-        nested = False
-        while node is not None and node is not container:
-            if node.tag in (qn("mc:Fallback"), w("txbxContent")):
-                nested = True
-                break
-            node = node.getparent()
-        if not nested:
-            out.append(box)
-    return out
 
 
 class Docx:
@@ -1001,8 +768,8 @@ class Docx:
                 if stack and not stack[-1]["in_result"]:
                     stack[-1]["instr"] += child.text or ""
             elif tag in (w("drawing"), w("pict"), qn("mc:AlternateContent"), w("object")):
-                para.line_shapes += _count_lines(child)
-                boxes.extend(_text_boxes(child))
+                para.line_shapes += count_lines(child)
+                boxes.extend(text_boxes(child))
             if text is None or props.hidden:
                 continue
             if stack and text.strip() and stack[-1]["in_result"]:
