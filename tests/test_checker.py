@@ -730,3 +730,15 @@ def test_cong_van_subject_size():
 
     found = only(check(edit_part(data, "word/document.xml", big)), "TITLE.FORMAT")
     assert "V/v subject: size 14 pt" in found[0].message
+
+
+def test_drafter_initials_and_copies_line():
+    data = build(issued(recipients=[*issued().recipients, "PL.(300)"]))
+    assert check(data) == []
+
+    def big(root):
+        for sz in paragraph_with(root, "PL.(300)").iter(w("sz")):
+            sz.set(w("val"), "26")
+
+    found = only(check(edit_part(data, "word/document.xml", big)), "DRAFTER.FORMAT")
+    assert "13 pt" in found[0].message

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from numbering.doctypes import Family
+from workflow.content import Signature as SignatureModel
 from workflow.rendering.docxread import Chunk, Docx, Paragraph, Segment
 from workflow.rendering.layout import (
     BODY_HEADING,
@@ -20,9 +21,9 @@ from workflow.rendering.layout import (
     Signature,
     is_capitals,
     key,
+    same_container,
 )
-from workflow.rendering.ooxml import TWIPS_PER_CM
-from workflow.rendering.pagesetup import SOLID
+from workflow.rendering.ooxml import SOLID, TWIPS_PER_CM
 from workflow.rendering.violations import Violation
 from workflow.vietnamese import NATIONAL_MOTTO, NATIONAL_NAME, canonical_tones, fold, nfc
 
@@ -123,7 +124,7 @@ class Checker:
             return True
         last = block[-1]
         following = [
-            p for p in self.doc.paragraphs if p.ordinal > last.ordinal and _same_container(p, last)
+            p for p in self.doc.paragraphs if p.ordinal > last.ordinal and same_container(p, last)
         ]
         for i, p in enumerate(following):
             if i == 0 and p.props.border_top in SOLID:
@@ -596,8 +597,6 @@ class Checker:
             self._signature(sig)
 
     def _signature(self, sig: Signature) -> None:
-        from workflow.content import Signature as SignatureModel
-
         where = sig.chunks[0].paragraph.where
         lines = _join_wrapped([c.text for c in sig.authority])
         odd = [
@@ -735,14 +734,6 @@ class Checker:
         self.signatures()
         self.recipients()
         return self.out
-
-
-def _same_container(a: Paragraph, b: Paragraph) -> bool:
-    if a.in_text_box or b.in_text_box:
-        return False
-    if a.cell is None or b.cell is None:
-        return a.cell is None and b.cell is None
-    return a.cell.tc is b.cell.tc
 
 
 def _gap(a: Paragraph, b: Paragraph) -> int:

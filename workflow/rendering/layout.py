@@ -189,7 +189,10 @@ def _header_zone_end(chunks: list[Chunk]) -> int:
     return len(chunks)
 
 
-def _same_container(a: Paragraph, b: Paragraph) -> bool:
+def same_container(a: Paragraph, b: Paragraph) -> bool:
+    """Both in the same table cell, or both in the running text (text boxes apart)."""
+    if a.in_text_box or b.in_text_box:
+        return False
     if a.cell is None or b.cell is None:
         return a.cell is None and b.cell is None
     return a.cell.tc is b.cell.tc
@@ -198,7 +201,7 @@ def _same_container(a: Paragraph, b: Paragraph) -> bool:
 def _same_column(a: Paragraph, b: Paragraph) -> bool:
     """Same cell, or the same grid column of the same table (a header drawn in two rows)."""
     if a.cell is None or b.cell is None:
-        return _same_container(a, b)
+        return same_container(a, b)
     return a.cell.tc is b.cell.tc or (
         a.cell.table is b.cell.table and a.cell.column == b.cell.column
     )
@@ -259,7 +262,7 @@ def _title_block(lay: Layout, paragraphs: list[Paragraph]) -> int:
     if first.props.border_bottom is None:
         following = [p for p in paragraphs if p.ordinal > first.ordinal]
         for p in following:
-            if p.empty or not _same_container(p, first) or not p.props.centred:
+            if p.empty or not same_container(p, first) or not p.props.centred:
                 break
             if key(p.text).startswith(("kinhgui", "cancu", "theodenghi", "xetdenghi")):
                 break

@@ -101,6 +101,9 @@ def half_points(value: str | None) -> float | None:
     return number
 
 
+# Border styles that draw a solid line (w:pBdr/*/@w:val); dotted, dashed, wavy and art do not.
+SOLID = {"single", "thick", "double", "triple"}
+
 TWIPS_PER_MM = 1440 / 25.4
 TWIPS_PER_CM = 1440 / 2.54
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import math
 
 from workflow.rendering.docxread import Docx, Paragraph, Section
-from workflow.rendering.ooxml import TWIPS_PER_MM, mm, w
+from workflow.rendering.ooxml import SOLID, TWIPS_PER_MM, mm, w
 from workflow.rendering.violations import Violation
 from workflow.vietnamese import fold
 
 A4 = (11906, 16838)  # twips
-SOLID = {"single", "thick", "double", "triple"}
 SIZE_TOLERANCE = round(TWIPS_PER_MM)  # ± 1 mm
 # Word stores "2.5 cm" as 1418 twips (25.01 mm): allow rounding, no more.
 MARGIN_TOLERANCE = 3
