@@ -680,3 +680,34 @@ def test_other_layouts_still_caught(layout):
     assert rules(found) == {"NUMBER.LEADING_ZERO", "RECIPIENTS.ITEM_SEMICOLON"}
     found = check(build(issued(authority=["TT. BỘ TRƯỞNG", "CHÁNH VĂN PHÒNG"], **layout)))
     assert rules(found) == {"SIGNATURE.PREFIX"}
+
+
+def test_rule_shape_anchored_in_the_paragraph_below_counts():
+    from tests.checker_docs import _line_dml
+
+    def line_on_date(root):
+        from lxml import etree
+
+        run = etree.fromstring(_line_dml(7, 2160000))
+        paragraph_with(root, "Hà Nội, ngày").append(run)
+
+    data = edit_part(build(issued(motto_rule=False)), "word/document.xml", line_on_date)
+    assert check(data) == []
+
+
+def test_subject_needed_except_for_giay_gioi_thieu():
+    spec = issued(title="GIẤY GIỚI THIỆU", subject=[], number="Số: 07/GGT-BGDĐT")
+    assert check(build(spec)) == []
+    found = only(check(build(issued(subject=[]))), "TITLE.FORMAT")
+    assert "no subject" in found[0].message
+
+
+def test_recipient_without_dash_and_a_wrapped_item():
+    lines = issued().recipients
+    lines[1] = lines[1].removeprefix("- ")
+    found = only(check(build(issued(recipients=lines))), "RECIPIENTS.ITEM_SEMICOLON")
+    assert "'Các Thứ trưởng (để b/c);'" in found[0].message
+    # An item wrapped onto a second line (no dash) continues the item above it.
+    wrapped = issued().recipients
+    wrapped[2:3] = ["- Các đơn vị thuộc Bộ", "(để t/h);"]
+    assert check(build(issued(recipients=wrapped, line_breaks=True))) == []

@@ -146,3 +146,17 @@ def test_rendered_number_without_leading_zero_is_caught():
 
     found = check(edit_part(data, "word/document.xml", strip_zero))
     assert {v.rule for v in found} == {"NUMBER.LEADING_ZERO"}, describe(found)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_fixture_through_the_cli(path, tmp_path, capsys):
+    from api.cli import main
+
+    drafted = tmp_path / "draft.docx"
+    drafted.write_bytes(render(read(path)))
+    issued_file = tmp_path / "issued.docx"
+    issued_file.write_bytes(render(read(path), 1, date(2022, 2, 1)))
+    assert main(["check", "--draft", str(drafted)]) == 0
+    assert main(["check", str(issued_file)]) == 0
+    assert main(["check", str(drafted)]) == 1
+    capsys.readouterr()

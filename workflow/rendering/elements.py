@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
+from numbering.doctypes import Family
 from workflow.rendering.docxread import Chunk, Docx, Paragraph, Segment
 from workflow.rendering.layout import (
     BODY_HEADING,
@@ -113,9 +114,9 @@ class Checker:
             self.add(rule, f"{what} is aligned {found}; the decree wants it centred", where)
 
     def has_rule_below(self, block: list[Paragraph]) -> bool:
-        """A solid line under the block: a line shape anchored in it or in the empty
-        paragraphs right under it, a bottom border on it, a top border on the paragraph that
-        follows, or an empty paragraph under it drawn with a border (the rule itself)."""
+        """A solid line under the block: a line shape anchored in it or in the paragraphs
+        right under it (up to the next text), a bottom border on it, a top border on the
+        paragraph that follows, or an empty paragraph under it drawn with a border."""
         if any(p.line_shapes for p in block):
             return True
         if any(p.props.border_bottom in SOLID for p in block[-1:]):
@@ -128,7 +129,8 @@ class Checker:
             if i == 0 and p.props.border_top in SOLID:
                 return True
             if not p.empty:
-                break
+                # A line shape anchored in the paragraph right under it, drawn above that text.
+                return p.line_shapes > 0
             # An empty paragraph drawn as the rule: a border or a line shape in it.
             if p.line_shapes or p.props.border_bottom in SOLID or p.props.border_top in SOLID:
                 return True
@@ -421,7 +423,8 @@ class Checker:
                     c.paragraph.where,
                 )
             self.style("TITLE.FORMAT", "type name", c, size=(13, 14), bold=True, centred=True)
-            if not lay.subject:
+            no_subject = (Family.GIAY_GIOI_THIEU, Family.GIAY_NGHI_PHEP)  # Mẫu 1.8, 1.10
+            if not lay.subject and lay.doc_type.family not in no_subject:
                 self.add(
                     "TITLE.FORMAT",
                     "no subject (trích yếu) under the type name",

@@ -427,11 +427,21 @@ def _recipients(label: Chunk, following: list[Chunk]) -> Recipients:
         else:
             if not p.top_level or (p is not previous and p.ordinal - previous.ordinal > 1):
                 break
+        dash = c.text.startswith(_DASHES)
+        if rec.items and not dash:
+            last = " ".join(x.text for x in rec.items[-1])
+            if _is_drafter(c.text) and key(last).startswith("-luu"):
+                rec.drafter = c
+                previous = p
+                continue
+            finished = last.endswith((";", "."))
+            if finished and cell is None and not c.text.endswith((";", ".")):
+                break  # a finished list in running text: what follows is something else
+            if finished:
+                dash = True  # an item that lost its dash, not the rest of the one above
         previous = p
-        if c.text.startswith(_DASHES) or not rec.items:
+        if dash or not rec.items:
             rec.items.append([c])
-        elif _is_drafter(c.text) and key(rec.items[-1][0].text).startswith("-luu"):
-            rec.drafter = c
         else:
             rec.items[-1].append(c)
     return rec
