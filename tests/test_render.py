@@ -115,7 +115,7 @@ def test_fixtures_cover_every_family_and_the_required_cases():
 
 # ------------------------------------------------------------------ escaping and the sandbox
 
-NASTY = "{{ 7*7 }} {% for x in y %} <w:p> & ]]> {_{ %}"
+NASTY = "{{ 7*7 }} {% for x in y %} <w:p> & ]]> {_{ %} <?vanthu so_vb?>"
 
 
 @pytest.mark.parametrize(
