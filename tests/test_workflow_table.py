@@ -8,7 +8,7 @@ import pytest
 from workflow.errors import Forbidden, WrongState
 from workflow.states import TRANSITIONS, Action, Role, State
 
-from .engine_support import SEED_CONTENT, actor, make_engine, signed_document, sqlite_db
+from .engine_support import SEED_CONTENT, actor, make_engine, sqlite_db
 
 S, A, R = State, Action, Role
 
