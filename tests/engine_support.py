@@ -115,3 +115,21 @@ def bulk_signed(engine: Engine, count: int, content=SEED_CONTENT) -> list[int]:
             ids.append(uow.insert_with_history(doc, events, now=now))
         uow.commit()
     return ids
+
+
+def open_db(kind: str, tmp_path, request) -> Database:
+    """A migrated database of `kind` ('sqlite' or 'postgres'); PostgreSQL needs pg_url."""
+    if kind == "sqlite":
+        return sqlite_db(tmp_path)
+    pg_url = request.getfixturevalue("pg_url")
+    ctx = pg_database(pg_url)
+    url = ctx.__enter__()
+    db = Database(url)
+    db.migrate()
+
+    def cleanup():
+        db.dispose()
+        ctx.__exit__(None, None, None)
+
+    request.addfinalizer(cleanup)
+    return db
