@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -23,7 +24,11 @@ def run(args: argparse.Namespace) -> int:
     from workflow.store import Database
 
     if args.series:
-        SeriesKey.parse(args.series)  # a clear error for a malformed key
+        try:
+            SeriesKey.parse(args.series)
+        except ValueError as exc:
+            print(f"vanthu numbers: --series: {exc}", file=sys.stderr)
+            return 2
     db = Database(args.database)
     try:
         with db.uow(write=False) as uow:
