@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from workflow import content as content_module
+from workflow import rendering as RENDERER
+from workflow.demo import SIGNING_PATH, signed_documents
 from workflow.engine import Engine
-from workflow.states import Action
 from workflow.store import Database
 from workflow.users import Actor, read_directory
 
@@ -63,25 +64,11 @@ def pg_database(pg_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-try:
-    import workflow.rendering as RENDERER
-except ImportError:  # INTERIM until branch render is merged
-    from . import _interim_renderer as RENDERER  # type: ignore[no-redef]
-
-
 def make_engine(db: Database, clock: Clock | None = None, **kwargs) -> Engine:
     kwargs.setdefault("renderer", RENDERER)
     engine = Engine(db, clock=clock or Clock(), **kwargs)
     engine.load_directory(USERS, DELEGATIONS)
     return engine
-
-
-SIGNING_PATH = [
-    ("drafter", Action.SUBMIT),
-    ("unit_head", Action.APPROVE),
-    ("format_checker", Action.PASS_FORMAT),
-    ("signer", Action.SIGN),
-]
 
 
 def signed_document(engine: Engine, content=SEED_CONTENT):
@@ -93,28 +80,8 @@ def signed_document(engine: Engine, content=SEED_CONTENT):
 
 
 def bulk_signed(engine: Engine, count: int, content=SEED_CONTENT) -> list[int]:
-    """`count` signed documents decided by the real aggregate, stored in one transaction.
-
-    Setup only: each document walks the same table and guards in memory; the store writes
-    them with their full, hash-chained history.
-    """
-    from workflow.document import Document, GuardContext
-
-    now = engine.clock()
-    signer = BY_NAME["signer"]
-    ids = []
-    with engine.db.uow() as uow:
-        for i in range(count):
-            body = content.model_copy(update={"subject": f"{content.subject} (bản {i + 1})"})
-            doc, first = Document.create(body, actor("drafter"), at=now, signer="signer")
-            events = [first]
-            for who, action in SIGNING_PATH:
-                ctx = GuardContext(user=BY_NAME[who], delegations=DELEGATIONS)
-                events.append(doc.act(actor(who), action, ctx, at=now))
-            assert doc.state == "signed" and signer.username == doc.signer
-            ids.append(uow.insert_with_history(doc, events, now=now))
-        uow.commit()
-    return ids
+    """`count` signed documents decided by the real aggregate, stored in one transaction."""
+    return signed_documents(engine, count, content)
 
 
 def open_db(kind: str, tmp_path, request) -> Database:

@@ -166,7 +166,8 @@ def test_edit_voids_approvals_and_sign_needs_them_again(db):
         doc = engine.act(actor(who), doc.id, action)
     doc = engine.act(actor("signer"), doc.id, "return", comment="Bổ sung nội dung mục 3")
     assert doc.current_approval("unit_head") is not None  # no edit yet: still current
-    edited = SEED_CONTENT.model_copy(update={"body": SEED_CONTENT.body + "\nBổ sung."})
+    body = SEED_CONTENT.body.replace("nghiêm túc triển khai", "khẩn trương, nghiêm túc triển khai")
+    edited = SEED_CONTENT.model_copy(update={"body": body})
     doc = engine.edit(actor("drafter"), doc.id, edited, expected_version=doc.version)
     assert doc.current_approval("unit_head") is None and doc.approvals == ()
     history = engine.history(doc.id)
@@ -228,3 +229,28 @@ def test_replace_and_correct_link_new_drafts(db):
     # A draft cannot be replaced: only issued documents are.
     with pytest.raises(WrongState):
         engine.replace(actor("drafter"), replacement.id, SEED_CONTENT)
+
+
+def test_pass_format_runs_the_format_checker_on_the_draft(db):
+    """A draft whose body does not end with './.' fails the real checker: no pass, no change."""
+    engine = make_engine(db)
+    bad = SEED_CONTENT.model_copy(update={"body": SEED_CONTENT.body + "\n\nBổ sung sau cùng."})
+    doc = engine.create(actor("drafter"), bad, signer="signer")
+    doc = engine.act(actor("drafter"), doc.id, "submit")
+    doc = engine.act(actor("unit_head"), doc.id, "approve")
+    with pytest.raises(GuardFailed) as err:
+        engine.act(actor("format_checker"), doc.id, "pass-format")
+    assert err.value.guard == "format_passes" and "./." in str(err.value)
+    assert engine.get(actor("clerk"), doc.id).state is State.FORMAT_CHECK
+    doc = engine.act(actor("format_checker"), doc.id, "return", comment="Kết thúc bằng ./.")
+    doc = engine.edit(actor("drafter"), doc.id, SEED_CONTENT)
+    for who, action in (
+        ("drafter", "submit"),
+        ("unit_head", "approve"),
+        ("format_checker", "pass-format"),
+    ):
+        doc = engine.act(actor(who), doc.id, action)
+    assert doc.state is State.AWAITING_SIGNATURE
+    with db.uow(write=False) as uow:
+        data, _ = uow.files.latest(doc.id, "draft")  # the rendering the checker passed
+    assert data == RENDERER.render(SEED_CONTENT, today=date(2021, 9, 20))

@@ -164,7 +164,7 @@ class Workflow(RuleBasedStateMachine):
         user = PEOPLE[who]
         before = self.engine.get(user.actor, doc_id)
         error, _ = predict(before, Action.EDIT, user, None)
-        changed = before.content.model_copy(update={"body": before.content.body + " Sửa."})
+        changed = before.content.model_copy(update={"subject": before.content.subject + " (sửa)"})
         try:
             after = self.engine.edit(user.actor, doc_id, changed)
         except (Forbidden, WrongState, GuardFailed) as exc:

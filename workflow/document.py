@@ -74,10 +74,14 @@ class Document:
     issued_sha256: str | None = None
     audit_hash: str | None = None  # head of this document's audit chain
     created_at: datetime | None = None
+    _sha: tuple[DocumentContent, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def content_sha256(self) -> str:
-        return self.content.sha256()
+        """SHA-256 of the canonical content, computed once per content object (it is frozen)."""
+        if self._sha is None or self._sha[0] is not self.content:
+            self._sha = (self.content, self.content.sha256())
+        return self._sha[1]
 
     @classmethod
     def create(

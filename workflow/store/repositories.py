@@ -38,16 +38,21 @@ def _approvals_json(approvals: Iterable[Approval]) -> list[dict[str, str]]:
     ]
 
 
-def _row_values(doc: Document, now: datetime) -> dict[str, Any]:
+def _content_values(doc: Document) -> dict[str, Any]:
     content = doc.content
     return {
         "issuer_code": content.issuer.code,
         "doc_type": content.doc_type,
         "drafting_unit": content.drafting_unit.code,
-        "state": doc.state.value,
-        "version": doc.version,
         "content": content.model_dump(mode="json"),
         "content_sha256": doc.content_sha256,
+    }
+
+
+def _row_values(doc: Document, now: datetime) -> dict[str, Any]:
+    return {
+        "state": doc.state.value,
+        "version": doc.version,
         "created_by": doc.created_by,
         "signer": doc.signer,
         "approvals": _approvals_json(doc.approvals),
@@ -101,18 +106,27 @@ class DocumentRepository:
         return to_document(row)
 
     def add(self, doc: Document, now: datetime) -> int:
-        values = _row_values(doc, now) | {"created_at": utc(doc.created_at or now)}
+        values = _row_values(doc, now) | _content_values(doc)
+        values["created_at"] = utc(doc.created_at or now)
         doc.id = self.conn.execute(
             sa.insert(documents).values(values).returning(documents.c.id)
         ).scalar_one()
         return doc.id
 
-    def save(self, doc: Document, *, expected_version: int, now: datetime) -> None:
-        """Write the document if nobody changed it since `expected_version`, else StaleVersion."""
+    def save(
+        self, doc: Document, *, expected_version: int, now: datetime, content: bool = True
+    ) -> None:
+        """Write the document if nobody changed it since `expected_version`, else StaleVersion.
+
+        content=False leaves the content columns alone (every action but an edit keeps them).
+        """
+        values = _row_values(doc, now)
+        if content:
+            values |= _content_values(doc)
         done = self.conn.execute(
             sa.update(documents)
             .where(documents.c.id == doc.id, documents.c.version == expected_version)
-            .values(_row_values(doc, now))
+            .values(values)
         )
         if done.rowcount != 1:
             raise StaleVersion(

@@ -91,7 +91,8 @@ class UnitOfWork:
         """Save a changed document and append its audit entry, chained to the previous head."""
         entry = self.audit.chain(doc, event)
         doc.audit_hash = entry.hash
-        self.documents.save(doc, expected_version=expected_version, now=now)
+        edited = event.action == "edit"  # create inserted it; no other action changes it
+        self.documents.save(doc, expected_version=expected_version, now=now, content=edited)
         self.audit.add([entry])
 
     def insert_with_history(self, doc: Document, events: list[Event], *, now: datetime) -> int:
@@ -110,7 +111,7 @@ class UnitOfWork:
             entries.append(self.audit.chain(doc, event))
             doc.audit_hash = entries[-1].hash
         doc.version = final_version
-        self.documents.save(doc, expected_version=final_version, now=now)
+        self.documents.save(doc, expected_version=final_version, now=now, content=False)
         self.audit.add(entries)
         assert doc.id is not None
         return doc.id
