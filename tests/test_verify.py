@@ -109,3 +109,18 @@ def test_counter_ahead_of_ledger_is_a_gap(world, capsys):
     change(db, sa.update(counters).values(last_number=counters.c.last_number + 1))
     assert "series BGDĐT/VB 2021: numbers 4..4 missing" in verify(db, RENDERER).problems
     assert main(["numbers", "--database", str(db.url)]) == 1
+
+
+def test_verify_from_the_cli(world, capsys, monkeypatch):
+    db, issued = world
+    monkeypatch.setenv("VANTHU_DATABASE_URL", str(db.url))  # the default source of the URL
+    assert main(["verify"]) == 0
+    out = capsys.readouterr().out
+    assert "documents checked:        5" in out and "issued files re-rendered: 3" in out
+    assert out.rstrip().endswith("verify: OK")
+    change(db, sa.update(audit).where(audit.c.document_id == issued[0].id, audit.c.seq == 1)
+           .values(comment="sửa lén"))  # fmt: skip
+    assert main(["verify", "--database", str(db.url)]) == 1
+    out = capsys.readouterr().out
+    assert f"PROBLEM: document {issued[0].id} audit seq 1: hash does not match" in out
+    assert out.rstrip().endswith("verify: 1 problem(s)")

@@ -8,6 +8,7 @@ takes the series' counter lock, and only fills, stores and commits while holding
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 from collections.abc import Callable, Iterable, Mapping
@@ -117,7 +118,7 @@ class Engine:
         comment = ", ".join(f"{k} document {v}" for k, v in (links or {}).items()) or None
         doc, event = Document.create(content, actor, at=now, signer=signer, links=dict(links or {}))
         if comment:
-            event = type(event)(**{**event.__dict__, "comment": comment})
+            event = dataclasses.replace(event, comment=comment)
         with self.db.uow() as uow:
             uow.insert(doc, event, now=now)
             uow.commit()
