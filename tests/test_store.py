@@ -74,3 +74,39 @@ def test_database_url_from_environment(monkeypatch, tmp_path):
     assert (tmp_path / "env.sqlite3").exists()
     with pytest.raises(ValueError, match="sqlite or postgresql"):
         Database("mysql://localhost/x")
+
+
+def test_sqlite_writers_queue_until_the_holder_commits(tmp_path):
+    """A second writer waits on the lock file and starts the moment the first commits."""
+    import threading
+
+    db = Database(f"sqlite:///{tmp_path}/queue.sqlite3")
+    db.migrate()
+    order: list[str] = []
+    started = threading.Event()
+
+    def second_writer():
+        started.set()
+        with db.uow() as uow:
+            order.append("second began")
+            uow.conn.exec_driver_sql(
+                "insert into series (issuer_code, register, name) values ('B', 'VB', 'B/VB')"
+            )
+            uow.commit()
+
+    with db.uow() as uow:
+        uow.conn.exec_driver_sql(
+            "insert into series (issuer_code, register, name) values ('A', 'VB', 'A/VB')"
+        )
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        started.wait()
+        thread.join(timeout=0.5)
+        assert thread.is_alive() and order == []  # still queued behind us
+        order.append("first commits")
+        uow.commit()
+    thread.join(timeout=10)
+    assert order == ["first commits", "second began"]
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from series").scalar() == 2
+    db.dispose()

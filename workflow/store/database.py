@@ -62,7 +62,7 @@ class _WriterQueue(sqlite3.Connection):
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         self._holding = True
 
-    def _release(self) -> None:
+    def release_writer_lock(self) -> None:
         if self._holding and self._lock_fd is not None and fcntl is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             self._holding = False
@@ -71,16 +71,16 @@ class _WriterQueue(sqlite3.Connection):
         try:
             super().commit()
         finally:
-            self._release()
+            self.release_writer_lock()
 
     def rollback(self) -> None:
         try:
             super().rollback()
         finally:
-            self._release()
+            self.release_writer_lock()
 
     def close(self) -> None:
-        self._release()
+        self.release_writer_lock()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -112,8 +112,13 @@ def _sqlite_engine(url: sa.URL, **kwargs: Any) -> sa.Engine:
         # Writers take the write lock up front, so they queue on busy_timeout instead of failing
         # with "database is locked" when a read lock would have to be upgraded mid-transaction.
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        dbapi = conn.connection.dbapi_connection
         if mode == "IMMEDIATE":
-            conn.connection.dbapi_connection.hold_writer_lock()  # type: ignore[union-attr]
-        conn.exec_driver_sql(f"BEGIN {mode}")
+            dbapi.hold_writer_lock()  # type: ignore[union-attr]
+        try:
+            conn.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            dbapi.release_writer_lock()  # type: ignore[union-attr]  # no transaction to end
+            raise
 
     return engine
