@@ -67,6 +67,10 @@ class Spec:
     page_number: bool = True
     number_on_page_1: bool = False
     body_font: str = "Times New Roman"
+    header: str = "table"  # "table" (PL III templates) or "tabs" (columns by tab stops)
+    closing: str = "table"  # "table" (Nơi nhận | signature) or "paragraphs" one under another
+    line_breaks: bool = False  # authority lines and Nơi nhận items as lines of one paragraph
+    page_field: str = "complex"  # "complex" (fldChar) or "simple-tab" (fldSimple after a tab)
 
 
 DRAFT = Spec(number="Số:      /TB-BGDĐT", date="Hà Nội, ngày      tháng      năm 2021")
@@ -205,6 +209,107 @@ def _para(
     return p
 
 
+def _header_table(doc, spec: Spec) -> None:
+    """Ô 1–4 in a borderless two-column table, as the PL III templates are drawn."""
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    left_cell, right_cell = table.rows[0].cells
+    left_cell.width, right_cell.width = Cm(6.5), Cm(9.5)
+    left_cell.paragraphs[0]._p.getparent().remove(left_cell.paragraphs[0]._p)
+    right_cell.paragraphs[0]._p.getparent().remove(right_cell.paragraphs[0]._p)
+    if spec.parent:
+        _para(left_cell, spec.parent, size=13)
+    issuer_p = _para(left_cell, spec.issuer, size=13, bold=True)
+    if spec.issuer_rule:
+        issuer_p._p.append(parse_xml(_line_vml()))
+    _para(left_cell, "", size=13)
+    _para(left_cell, spec.number, size=13)
+    if spec.vv:
+        _para(left_cell, spec.vv, size=12).paragraph_format.space_before = Pt(6)
+
+    _para(right_cell, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True)
+    motto_p = _para(right_cell, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True)
+    if spec.motto_rule:
+        motto_p._p.append(parse_xml(_line_dml(1, 2160000)))
+    _para(right_cell, "", size=13)
+    _para(right_cell, spec.date, size=14, italic=True)
+
+
+def _tabbed(doc, parts: list[tuple[str, dict]]):
+    """One paragraph whose columns sit at centre tab stops (3.25 cm and 11 cm)."""
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.tab_stops.add_tab_stop(Cm(3.25), alignment=1)  # WD_TAB_ALIGNMENT.CENTER
+    fmt.tab_stops.add_tab_stop(Cm(11), alignment=1)
+    for text, style in parts:
+        run = p.add_run("\t" + text)
+        run.font.size = Pt(style.get("size", 13))
+        run.font.bold = style.get("bold") or None
+        run.font.italic = style.get("italic") or None
+    return p
+
+
+def _header_tabs(doc, spec: Spec) -> None:
+    """Ô 1–4 as many clerks type them: two columns made with centre tab stops."""
+    first = _tabbed(
+        doc,
+        [(spec.issuer, {"bold": True}), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"bold": True})],
+    )
+    if spec.issuer_rule:
+        first._p.append(parse_xml(_line_vml()))
+    second = _tabbed(doc, [("", {}), ("Độc lập - Tự do - Hạnh phúc", {"size": 14, "bold": True})])
+    if spec.motto_rule:
+        second._p.append(parse_xml(_line_dml(1, 2160000)))
+    _tabbed(doc, [("", {})])
+    _tabbed(doc, [(spec.number, {}), (spec.date, {"size": 14, "italic": True})])
+
+
+def _closing_table(doc, spec: Spec) -> None:
+    """Ô 7 and ô 9 side by side: Nơi nhận on the left, the signature on the right."""
+    closing = doc.add_table(rows=1, cols=2)
+    rec_cell, sig_cell = closing.rows[0].cells
+    rec_cell.width, sig_cell.width = Cm(7.5), Cm(8.5)
+    for cell in (rec_cell, sig_cell):
+        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+    _recipients(rec_cell, spec)
+    _signature(sig_cell, spec)
+
+
+def _closing_paragraphs(doc, spec: Spec) -> None:
+    """The signature as indented centred paragraphs, Nơi nhận below it."""
+    _signature(doc, spec, indent=Cm(8))
+    _para(doc, "", size=12)
+    _recipients(doc, spec)
+
+
+def _recipients(container, spec: Spec) -> None:
+    left = WD_ALIGN_PARAGRAPH.LEFT
+    if spec.line_breaks:
+        p = _para(container, "Nơi nhận:", size=12, bold=True, italic=True, align=left)
+        p.paragraph_format.space_before = Pt(12)
+        for line in spec.recipients:
+            p.runs[-1].add_break(WD_BREAK.LINE)
+            p.add_run(line).font.size = Pt(11)
+        return
+    label = _para(container, "Nơi nhận:", size=12, bold=True, italic=True, align=left)
+    label.paragraph_format.space_before = Pt(12)
+    for line in spec.recipients:
+        _para(container, line, size=11, align=left)
+
+
+def _signature(container, spec: Spec, indent=None) -> None:
+    lines = ["\n".join(spec.authority)] if spec.line_breaks else spec.authority
+    for i, line in enumerate(lines):
+        p = _para(container, line, size=14, bold=True)
+        p.paragraph_format.left_indent = indent
+        if i == 0:
+            p.paragraph_format.space_before = Pt(12)
+    for _ in range(3):
+        _para(container, "", size=14).paragraph_format.left_indent = indent
+    _para(container, spec.name, size=14, bold=True).paragraph_format.left_indent = indent
+
+
 def build(spec: Spec | None = None) -> bytes:
     """The .docx bytes of a notice laid out as Phụ lục I prescribes (given the spec)."""
     spec = spec or Spec()
@@ -234,32 +339,24 @@ def build(spec: Spec | None = None) -> bytes:
     if spec.page_number:
         section.different_first_page_header_footer = not spec.number_on_page_1
         header_p = section.header.paragraphs[0]
-        header_p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _page_field(header_p)
+        if spec.page_field == "simple-tab":
+            # Word's "Header" style centres with a tab stop; the field is a w:fldSimple.
+            header_p.style = doc.styles["Header"]
+            header_p.add_run("\t").font.size = Pt(13)
+            header_p._p.append(
+                parse_xml(
+                    f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz'
+                    ' w:val="26"/></w:rPr><w:t>2</w:t></w:r></w:fldSimple>'
+                )
+            )
+        else:
+            header_p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _page_field(header_p)
 
-    # Ô 1–4: a borderless two-column table, as the PL III templates are drawn.
-    table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
-    left_cell, right_cell = table.rows[0].cells
-    left_cell.width, right_cell.width = Cm(6.5), Cm(9.5)
-    left_cell.paragraphs[0]._p.getparent().remove(left_cell.paragraphs[0]._p)
-    right_cell.paragraphs[0]._p.getparent().remove(right_cell.paragraphs[0]._p)
-    if spec.parent:
-        _para(left_cell, spec.parent, size=13)
-    issuer_p = _para(left_cell, spec.issuer, size=13, bold=True)
-    if spec.issuer_rule:
-        issuer_p._p.append(parse_xml(_line_vml()))
-    _para(left_cell, "", size=13)
-    _para(left_cell, spec.number, size=13)
-    if spec.vv:
-        _para(left_cell, spec.vv, size=12).paragraph_format.space_before = Pt(6)
-
-    _para(right_cell, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True)
-    motto_p = _para(right_cell, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True)
-    if spec.motto_rule:
-        motto_p._p.append(parse_xml(_line_dml(1, 2160000)))
-    _para(right_cell, "", size=13)
-    _para(right_cell, spec.date, size=14, italic=True)
+    if spec.header == "tabs":
+        _header_tabs(doc, spec)
+    else:
+        _header_table(doc, spec)
 
     for mark in spec.marks:
         _para(doc, mark, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -289,27 +386,10 @@ def build(spec: Spec | None = None) -> bytes:
         if spec.body_align != WD_ALIGN_PARAGRAPH.JUSTIFY:
             p.alignment = spec.body_align
 
-    # Ô 7 and ô 9: Nơi nhận on the left, the signature on the right.
-    closing = doc.add_table(rows=1, cols=2)
-    rec_cell, sig_cell = closing.rows[0].cells
-    rec_cell.width, sig_cell.width = Cm(7.5), Cm(8.5)
-    for cell in (rec_cell, sig_cell):
-        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-    label = _para(
-        rec_cell, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT
-    )
-    label.paragraph_format.space_before = Pt(12)
-    for line in spec.recipients:
-        _para(rec_cell, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    first = True
-    for line in spec.authority:
-        p = _para(sig_cell, line, size=14, bold=True)
-        if first:
-            p.paragraph_format.space_before = Pt(12)
-            first = False
-    for _ in range(3):
-        _para(sig_cell, "", size=14)
-    _para(sig_cell, spec.name, size=14, bold=True)
+    if spec.closing == "paragraphs":
+        _closing_paragraphs(doc, spec)
+    else:
+        _closing_table(doc, spec)
 
     out = io.BytesIO()
     doc.save(out)

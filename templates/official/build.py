@@ -23,6 +23,7 @@ from lxml import etree
 
 from numbering.doctypes import Family
 from workflow.rendering import geometry as L
+from workflow.rendering.markup import body_properties
 from workflow.rendering.metrics import text_width
 from workflow.rendering.package import write_zip
 from workflow.rendering.wordml import (
@@ -201,17 +202,8 @@ def title_block(family: Family) -> list[str]:
 
 
 def body_paragraph(*runs: str) -> str:
-    return paragraph(
-        ppr(
-            style="VTBody",
-            jc="both",
-            after=L.BODY_AFTER,
-            line=L.BODY_LINE,
-            first_line=L.BODY_INDENT,
-            mark_size=L.BODY_PT,
-        ),
-        *runs,
-    )
+    """A paragraph formatted as the generated body's (justified, indented, 6 pt after)."""
+    return paragraph(body_properties(), *runs)
 
 
 def enacting_block(family: Family) -> list[str]:

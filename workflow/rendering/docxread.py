@@ -115,8 +115,8 @@ class Chunk:
 
     paragraph: Paragraph
     line: int
-    column: int
-    columns: int  # how many tab-separated chunks its line has
+    column: int  # which tab-separated part of its line (0 = before any tab)
+    columns: int  # how many tab-separated parts its line has
     segments: list[Segment]
 
     @cached_property
@@ -157,6 +157,8 @@ class Cell:
     outer_tc: Any
     outer_tr: Any
     outer_table: Any
+    table: Any = None  # the innermost table
+    column: int = 0  # first grid column the cell spans
 
 
 @dataclass(eq=False)
@@ -212,9 +214,11 @@ class Paragraph:
                         cols.append([])
                     if part:
                         cols[-1].append(Segment(part, seg.props))
-            kept = [c for c in cols if "".join(s.text for s in c).strip()]
-            for m, col in enumerate(kept):
-                out.append(Chunk(self, n, m, len(kept), col))
+            # Columns count the tab stops used, leading ones included: "\tĐộc lập …" is
+            # placed by its tab, not by the paragraph's alignment.
+            for m, col in enumerate(cols):
+                if "".join(s.text for s in col).strip():
+                    out.append(Chunk(self, n, m, len(cols), col))
         return out
 
     @property
@@ -244,6 +248,7 @@ class Section:
     footers: dict[str, str]
     has_table: bool = False
     paragraphs: list[Paragraph] = field(default_factory=list)
+    page_start: int | None = None  # w:pgNumType/@w:start: numbering restarts here
 
     @property
     def where(self) -> str:
@@ -873,7 +878,11 @@ class Docx:
         rows = [tr for tr in tbl.iter(w("tr")) if _owner_table(tr) is tbl]
         for r, tr in enumerate(rows, start=1):
             cells = [tc for tc in tr.iter(w("tc")) if _owner_table(tc) is tbl]
+            grid = 0
             for c, tc in enumerate(cells, start=1):
+                span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+                column = grid
+                grid += int(wattr(span, "val") or 1) if span is not None else 1
                 cell = Cell(
                     tc,
                     tr,
@@ -881,6 +890,8 @@ class Docx:
                     outer.outer_tc if outer else tc,
                     outer.outer_tr if outer else tr,
                     outer.outer_table if outer else tbl,
+                    tbl,
+                    column,
                 )
                 yield from self.walk(tc, counter, label, cell, tstyle, in_box=in_box)
 
@@ -1095,7 +1106,11 @@ def _section(
                 rel = rels.get(ref.get(qn("r:id"), ""))
                 if rel:
                     refs[ref.get(w("type"), "default")] = rel[1]
-    return Section(index, sect, width, height, orient, margins, title_page, headers, footers)
+    section = Section(index, sect, width, height, orient, margins, title_page, headers, footers)
+    if sect is not None:
+        start = wattr(sect.find(w("pgNumType")), "start")
+        section.page_start = int(start) if start and start.isdigit() else None
+    return section
 
 
 def _open_zip(source: bytes | str | os.PathLike[str]) -> zipfile.ZipFile:

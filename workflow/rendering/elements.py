@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
+from numbering.doctypes import Family
 from workflow.rendering.docxread import Chunk, Docx, Paragraph, Segment
 from workflow.rendering.layout import (
     BODY_HEADING,
@@ -21,10 +22,10 @@ from workflow.rendering.layout import (
     key,
 )
 from workflow.rendering.ooxml import TWIPS_PER_CM
+from workflow.rendering.pagesetup import SOLID
 from workflow.rendering.violations import Violation
 from workflow.vietnamese import NATIONAL_MOTTO, NATIONAL_NAME, canonical_tones, fold, nfc
 
-SOLID = {"single", "thick", "double", "triple"}
 SYMBOL_RE = re.compile(r"^[^\W_][\w&.]*(?:-[\w&.]+)+$")
 _DEGREES = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths|Th\.S)\.?\s", re.I)
 # Body first-line indent: 1–1.27 cm with the brief's ± 0.02 cm.
@@ -113,8 +114,9 @@ class Checker:
             self.add(rule, f"{what} is aligned {found}; the decree wants it centred", where)
 
     def has_rule_below(self, block: list[Paragraph]) -> bool:
-        """A solid line under the block: a line shape anchored in it or next to it, a bottom
-        border on its paragraph(s) or a top border on the paragraph that follows."""
+        """A solid line under the block: a line shape anchored in it or in the paragraphs
+        right under it (up to the next text), a bottom border on it, a top border on the
+        paragraph that follows, or an empty paragraph under it drawn with a border."""
         if any(p.line_shapes for p in block):
             return True
         if any(p.props.border_bottom in SOLID for p in block[-1:]):
@@ -126,10 +128,12 @@ class Checker:
         for i, p in enumerate(following):
             if i == 0 and p.props.border_top in SOLID:
                 return True
-            if p.line_shapes:
-                return True
             if not p.empty:
-                break
+                # A line shape anchored in the paragraph right under it, drawn above that text.
+                return p.line_shapes > 0
+            # An empty paragraph drawn as the rule: a border or a line shape in it.
+            if p.line_shapes or p.props.border_bottom in SOLID or p.props.border_top in SOLID:
+                return True
         return False
 
     # -- ô 1: Quốc hiệu and Tiêu ngữ ---------------------------------------------------------
@@ -145,13 +149,21 @@ class Checker:
         else:
             c = lay.national
             text = nfc(c.raw).strip()
-            if canonical_tones(text) != NATIONAL_NAME:
+            if canonical_tones(text).upper() != NATIONAL_NAME:
                 self.add(
                     "HEADING.NATIONAL",
                     f"Quốc hiệu reads '{text}'; the decree wants '{NATIONAL_NAME}' exactly",
                     c.paragraph.where,
                 )
-            self.style("HEADING.NATIONAL", "Quốc hiệu", c, size=(12, 13), bold=True, centred=True)
+            self.style(
+                "HEADING.NATIONAL",
+                "Quốc hiệu",
+                c,
+                size=(12, 13),
+                bold=True,
+                capitals=True,
+                centred=True,
+            )
         if lay.motto is None:
             self.add(
                 "HEADING.MOTTO",
@@ -411,7 +423,8 @@ class Checker:
                     c.paragraph.where,
                 )
             self.style("TITLE.FORMAT", "type name", c, size=(13, 14), bold=True, centred=True)
-            if not lay.subject:
+            no_subject = (Family.GIAY_GIOI_THIEU, Family.GIAY_NGHI_PHEP)  # Mẫu 1.8, 1.10
+            if not lay.subject and lay.doc_type.family not in no_subject:
                 self.add(
                     "TITLE.FORMAT",
                     "no subject (trích yếu) under the type name",
@@ -443,7 +456,8 @@ class Checker:
         if not lines:
             return
         first = lines[0]
-        if not first.text.startswith("Kính gửi:"):
+        cong_dien = key(first.text).endswith("dien:")
+        if not cong_dien and not first.text.startswith("Kính gửi:"):
             self.add(
                 "ADDRESSEES.FORMAT",
                 f"'{first.text}' does not start 'Kính gửi:'",
@@ -452,7 +466,7 @@ class Checker:
         for c in lines:
             self.style("ADDRESSEES.FORMAT", "Kính gửi", c, size=(13, 14))
         listed = lines[1:]
-        if len(listed) > 1:
+        if listed and all(c.text.startswith(("-", "–")) for c in listed):
             for c in listed[:-1]:
                 if not (c.text.startswith("- ") and c.text.endswith(";")):
                     self.add(
@@ -489,14 +503,14 @@ class Checker:
         heading_titles: set[int] = set()
         for i, p in enumerate(texts):
             following = texts[i + 1] if i + 1 < len(texts) else None
-            if following and BODY_HEADING.match(fold(p.text)) and is_capitals(following.text):
+            if following and BODY_HEADING.match(fold(p.text[:40])) and is_capitals(following.text):
                 heading_titles.add(following.ordinal)
         previous: Paragraph | None = None
         for p in paras:
             if p.empty:
                 previous = None
                 continue
-            heading = BODY_HEADING.match(fold(p.text)) or (p.ordinal in heading_titles)
+            heading = BODY_HEADING.match(fold(p.text[:40])) or (p.ordinal in heading_titles)
             props = p.props
             if not heading and not props.justified:
                 self.add(

@@ -44,13 +44,18 @@ MARKS = {
 }
 
 
+# Every element recognised by its key is short, or recognised by how it starts: folding the
+# first characters is enough and keeps long body paragraphs cheap.
+_KEY_PREFIX = 80
+
+
 def key(text: str) -> str:
     """Accent-folded, lower-case, without spaces: how elements are recognised."""
-    return "".join(fold(canonical_tones(nfc(text))).split())
+    return "".join(fold(canonical_tones(nfc(text[:_KEY_PREFIX]))).split())
 
 
 def spaced_key(text: str) -> str:
-    return " ".join(fold(canonical_tones(nfc(text))).split())
+    return " ".join(fold(canonical_tones(nfc(text[:_KEY_PREFIX]))).split())
 
 
 def is_capitals(text: str) -> bool:
@@ -190,6 +195,15 @@ def _same_container(a: Paragraph, b: Paragraph) -> bool:
     return a.cell.tc is b.cell.tc
 
 
+def _same_column(a: Paragraph, b: Paragraph) -> bool:
+    """Same cell, or the same grid column of the same table (a header drawn in two rows)."""
+    if a.cell is None or b.cell is None:
+        return _same_container(a, b)
+    return a.cell.tc is b.cell.tc or (
+        a.cell.table is b.cell.table and a.cell.column == b.cell.column
+    )
+
+
 def _find_issuer(lay: Layout, header: list[Chunk]) -> None:
     """The issuer is what stands above 'Số:' in its column; bold lines are the issuer name,
     plain ones above them the parent agency."""
@@ -202,9 +216,9 @@ def _find_issuer(lay: Layout, header: list[Chunk]) -> None:
         c
         for c in header[: header.index(anchor)]
         if id(c) not in skip
-        and _same_container(c.paragraph, anchor.paragraph)
+        and _same_column(c.paragraph, anchor.paragraph)
         and spaced_key(c.text) not in MARKS
-        and (anchor.paragraph.cell is not None or c.columns == 1 or c.column == 0)
+        and (anchor.paragraph.cell is not None or c.column == anchor.column)
     ]
     if anchor.paragraph.cell is None:
         above = above[-3:]
@@ -270,7 +284,8 @@ def _preamble(lay: Layout, chunks: list[Chunk], cursor: int) -> int:
     while i < len(rest):
         c = rest[i]
         k = key(c.text)
-        if k.startswith("kinhgui"):
+        if k.startswith("kinhgui") or (k.endswith("dien:") and c.paragraph.props.centred):
+            # Kính gửi (ô 9a), or a công điện's "<AUTHORITY> điện:" before its addressees.
             lay.addressees.append(c)
             i += 1
             inline = c.text.split(":", 1)[1].strip() if ":" in c.text else ""
@@ -412,11 +427,21 @@ def _recipients(label: Chunk, following: list[Chunk]) -> Recipients:
         else:
             if not p.top_level or (p is not previous and p.ordinal - previous.ordinal > 1):
                 break
+        dash = c.text.startswith(_DASHES)
+        if rec.items and not dash:
+            last = " ".join(x.text for x in rec.items[-1])
+            if _is_drafter(c.text) and key(last).startswith("-luu"):
+                rec.drafter = c
+                previous = p
+                continue
+            finished = last.endswith((";", "."))
+            if finished and cell is None and not c.text.endswith((";", ".")):
+                break  # a finished list in running text: what follows is something else
+            if finished:
+                dash = True  # an item that lost its dash, not the rest of the one above
         previous = p
-        if c.text.startswith(_DASHES) or not rec.items:
+        if dash or not rec.items:
             rec.items.append([c])
-        elif _is_drafter(c.text) and key(rec.items[-1][0].text).startswith("-luu"):
-            rec.drafter = c
         else:
             rec.items[-1].append(c)
     return rec

@@ -8,8 +8,10 @@ import math
 from workflow.rendering.docxread import Docx, Paragraph, Section
 from workflow.rendering.ooxml import TWIPS_PER_MM, mm, w
 from workflow.rendering.violations import Violation
+from workflow.vietnamese import fold
 
 A4 = (11906, 16838)  # twips
+SOLID = {"single", "thick", "double", "triple"}
 SIZE_TOLERANCE = round(TWIPS_PER_MM)  # ± 1 mm
 # Word stores "2.5 cm" as 1418 twips (25.01 mm): allow rounding, no more.
 MARGIN_TOLERANCE = 3
@@ -26,7 +28,46 @@ def check_page(doc: Docx) -> list[Violation]:
         if not landscape_ok:
             _margins(section, out)
     _page_numbers(doc, out)
+    _contact(doc, out)
     return out
+
+
+def _contact(doc: Docx, out: list[Violation]) -> None:
+    """Ô 13: contact details at the foot of page 1 (its own footer), 11–12 pt, under a rule."""
+    first = doc.sections[0] if doc.sections else None
+    name = first.footers.get("first") if first is not None and first.title_page else None
+    if name is None:
+        return
+    paragraphs = doc.part_paragraphs(name)
+    text = [p for p in paragraphs if not p.empty]
+    if not text:
+        return
+    for p in text:
+        sizes = sorted({s.props.size or 10.0 for s in p.printed()})
+        if any(not 11 <= s <= 12 for s in sizes):
+            found = ", ".join(f"{s:g} pt" for s in sizes)
+            out.append(
+                Violation(
+                    "CONTACT.FORMAT",
+                    f"contact details size {found}; the decree wants 11–12 pt",
+                    p.where,
+                )
+            )
+    top = text[0]
+    above = paragraphs[: paragraphs.index(top)]
+    ruled = top.props.border_top in SOLID or top.line_shapes > 0
+    ruled = ruled or any(
+        p.line_shapes or p.props.border_bottom in SOLID or p.props.border_top in SOLID
+        for p in above
+    )
+    if not ruled:
+        out.append(
+            Violation(
+                "CONTACT.FORMAT",
+                "no solid line above the contact details; the decree sets them under a rule",
+                top.where,
+            )
+        )
 
 
 def _size(section: Section, out: list[Violation]) -> bool:
@@ -201,6 +242,17 @@ def _page_numbers(doc: Docx, out: list[Violation]) -> None:
                         )
                     )
         if section.index != 1:
+            opening = next((p for p in section.paragraphs if not p.empty), None)
+            appendix = opening is not None and fold(opening.text).startswith("phu luc")
+            if appendix and section.page_start != 1:
+                out.append(
+                    Violation(
+                        "PAGE.NUMBER",
+                        "the appendix continues the main text's page numbers; the decree"
+                        " numbers each appendix from 1 (restart numbering in its section)",
+                        section.where,
+                    )
+                )
             continue
         if not section.title_page:
             out.append(

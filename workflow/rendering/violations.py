@@ -20,16 +20,17 @@ class Violation:
 
 RULES: dict[str, str] = {
     "PAGE.SIZE": "A4 portrait, 210 × 297 mm ± 1 mm; landscape only for a section holding a table"
-    " (PL I, I.1)",
+    " (PL I, I.1–2)",
     "PAGE.MARGINS": "margins top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm, in every"
-    " section (PL I, I.5)",
+    " section (PL I, I.3)",
     "PAGE.NUMBER": "page number: a PAGE field centred in the header, 13–14 pt, from page 2 on and"
-    " none on page 1 — required once the document runs past one page (PL I, I.6)",
+    " none on page 1, restarting at 1 in each appendix section — required once the document"
+    " runs past one page or its header numbers pages (PL I, I.7; III.1)",
     "FONT.FAMILY": "Times New Roman in all four font slots (ascii, hAnsi, eastAsia, cs) of every"
-    " run with text, theme fonts resolved (PL I, I.3)",
-    "FONT.LANG": "text language vi-VN (w:lang) on every run with text (PL I, I.3: Vietnamese"
+    " run with text, theme fonts resolved (PL I, I.4)",
+    "FONT.LANG": "text language vi-VN (w:lang) on every run with text (PL I, I.4: Vietnamese"
     " alphabet, TCVN 6909:2001)",
-    "FONT.COLOR": "text printed black; only an urgency mark may be red (PL I, I.3; III.2)",
+    "FONT.COLOR": "text printed black; only an urgency mark may be red (PL I, I.4; III.2)",
     "TEXT.NFC": "all text in Unicode NFC (TCVN 6909:2001)",
     "HEADING.NATIONAL": "Quốc hiệu 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' exactly, capitals,"
     " 12–13 pt, bold, centred (PL I, II.1.a)",
@@ -76,6 +77,8 @@ RULES: dict[str, str] = {
     "RECIPIENTS.ARCHIVE_LINE": "the last Nơi nhận item starts '- Lưu: VT' and ends '.'"
     " (PL I, II.9.b)",
     "DRAFTER.FORMAT": "drafter's initials and copies (ô 12) 11 pt, e.g. 'PL.(300)' (PL I, III.3)",
+    "CONTACT.FORMAT": "contact details (ô 13) at the foot of page 1, 11–12 pt, under a solid"
+    " line (PL I, III.4)",
     "MARKS.FORMAT": "urgency (HỎA TỐC, THƯỢNG KHẨN, KHẨN), secrecy (MẬT, TỐI MẬT, TUYỆT MẬT) and"
     " circulation marks in capitals, bold, 13–14 pt (PL I, III.2)",
 }
