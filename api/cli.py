@@ -9,7 +9,7 @@ import sys
 from workflow.errors import VanthuError
 
 # Modules in api/commands/, each with register(subparsers) setting `run` on its parser.
-COMMANDS: tuple[str, ...] = ("schema", "check", "render")
+COMMANDS: tuple[str, ...] = ("schema", "check", "render", "verify", "numbers")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,192 @@
+"""Complete vanthu issues per second against a raw counter baseline, same database, same run.
+
+vanthu: Engine.act(clerk, id, "issue") — prepare outside the lock; then number, date, issued
+file, ledger, document, audit entry and commit in one transaction.
+raw:    one transaction = UPDATE counter SET n = n + 1 … RETURNING n + one INSERT, commit.
+
+Both run in N client processes (1, 4, 16) on SQLite (a file, WAL, synchronous=FULL, BEGIN
+IMMEDIATE) and PostgreSQL (READ COMMITTED), through the same engine settings; every run is
+checked for gaps afterwards. Run:
+
+    .venv/bin/python bench/numbering.py [--issues 400] [--clients 1 4 16] [--pg-url URL]
+
+PostgreSQL is used when --pg-url or VANTHU_TEST_PG_URL is set (a scratch database is created
+and dropped there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import multiprocessing.pool
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from workflow import content as content_module
+from workflow import rendering
+from workflow.demo import SEED_YAML, load_directory, signed_documents
+from workflow.engine import Engine
+from workflow.store import Database
+from workflow.users import Actor
+
+CLERK = Actor("clerk", frozenset({"clerk"}))
+START_DELAY = 3.0  # seconds for every client to connect before the common start
+
+
+def _warm() -> None:
+    """Pool initialiser: import and compile templates once per process, outside the timing."""
+    rendering.prepare(content_module.read(SEED_YAML))
+
+
+def _wait(start: float) -> None:
+    delay = start - time.time()
+    if delay > 0:
+        time.sleep(delay)
+
+
+def vanthu_client(url: str, ids: list[int], start: float) -> float:
+    db = Database(url)
+    engine = Engine(db, renderer=rendering)
+    with db.uow(write=False) as uow:  # connect before the start
+        uow.documents.ids(states=["signed"])
+    _wait(start)
+    for doc_id in ids:
+        engine.act(CLERK, doc_id, "issue")
+    done = time.time()
+    db.dispose()
+    return done
+
+
+def raw_client(url: str, count: int, start: float) -> float:
+    db = Database(url)
+    bump = sa.text("UPDATE bench_counter SET n = n + 1 WHERE id = 1 RETURNING n")
+    insert = sa.text("INSERT INTO bench_item (n, at) VALUES (:n, :at)")
+    with db.engine.connect() as conn:
+        _wait(start)
+        for _ in range(count):
+            with conn.begin():
+                n = conn.execute(bump).scalar_one()
+                conn.execute(insert, {"n": n, "at": datetime.now(UTC)})
+    done = time.time()
+    db.dispose()
+    return done
+
+
+def _timed(pool: multiprocessing.pool.Pool, func: object, jobs: list[tuple]) -> float:
+    start = time.time() + START_DELAY
+    finished = pool.starmap(func, [(*job, start) for job in jobs])  # type: ignore[arg-type]
+    return max(finished) - start
+
+
+def run_vanthu(pool: multiprocessing.pool.Pool, url: str, clients: int, issues: int) -> tuple:
+    db = Database(url)
+    db.migrate()
+    engine = Engine(db, renderer=rendering)
+    load_directory(engine)
+    ids = signed_documents(engine, issues, content_module.read(SEED_YAML))
+    seconds = _timed(pool, vanthu_client, [(url, ids[i::clients]) for i in range(clients)])
+    with db.uow(write=False) as uow:
+        report = uow.numbers.report()
+    db.dispose()
+    (series,) = report
+    gaps = len(series.gaps) + (series.issued != issues) + (series.last_number != issues)
+    return issues / seconds, gaps
+
+
+def run_raw(pool: multiprocessing.pool.Pool, url: str, clients: int, issues: int) -> tuple:
+    db = Database(url)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE bench_counter (id INTEGER PRIMARY KEY, n INTEGER)")
+        conn.exec_driver_sql(
+            "CREATE TABLE bench_item (n INTEGER PRIMARY KEY, at TIMESTAMP WITH TIME ZONE)"
+        )
+        conn.exec_driver_sql("INSERT INTO bench_counter VALUES (1, 0)")
+    share = [issues // clients + (i < issues % clients) for i in range(clients)]
+    seconds = _timed(pool, raw_client, [(url, n) for n in share])
+    with db.engine.connect() as conn:
+        count, top = conn.exec_driver_sql("SELECT count(*), max(n) FROM bench_item").one()
+    db.dispose()
+    return issues / seconds, int(count != issues or top != issues)
+
+
+class Databases:
+    """A fresh database per run: a new SQLite file, or a scratch PostgreSQL database."""
+
+    def __init__(self, pg_url: str | None) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="vanthu-bench-"))
+        self.pg_url = pg_url
+        self.created: list[str] = []
+
+    def new(self, kind: str) -> str:
+        name = f"engine_bench_{uuid.uuid4().hex[:10]}"
+        if kind == "sqlite":
+            return f"sqlite:///{self.dir / name}.sqlite3"
+        assert self.pg_url
+        admin = sa.create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+        self.created.append(name)
+        return sa.make_url(self.pg_url).set(database=name).render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        if self.created and self.pg_url:
+            admin = sa.create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                for name in self.created:
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+        for path in self.dir.glob("*"):
+            path.unlink()
+        self.dir.rmdir()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--issues", type=int, default=400, help="issues per run (default 400)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--pg-url", default=os.environ.get("VANTHU_TEST_PG_URL"))
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgres"] if args.pg_url else ["sqlite"]
+    if args.only:
+        kinds = [args.only]
+    if not args.pg_url and "postgres" in kinds:
+        parser.error("PostgreSQL needs --pg-url or VANTHU_TEST_PG_URL")
+    if not args.pg_url:
+        print("(PostgreSQL skipped: set --pg-url or VANTHU_TEST_PG_URL)")
+    dbs = Databases(args.pg_url)
+    print(f"{args.issues} issues per run; seed notice ({SEED_YAML.name}); {os.cpu_count()} CPUs")
+    print(f"{'database':<10} {'clients':>7} {'vanthu/s':>9} {'raw/s':>9} {'ratio':>6} {'gaps':>5}")
+    failed = False
+    ctx = multiprocessing.get_context("spawn")
+    try:
+        with ctx.Pool(max(args.clients), initializer=_warm) as pool:
+            for kind in kinds:
+                for clients in args.clients:
+                    ours, our_gaps = run_vanthu(pool, dbs.new(kind), clients, args.issues)
+                    raw, raw_gaps = run_raw(pool, dbs.new(kind), clients, args.issues)
+                    ratio = ours / raw
+                    failed |= bool(our_gaps or raw_gaps)
+                    print(
+                        f"{kind:<10} {clients:>7} {ours:>9.1f} {raw:>9.1f} {ratio:>6.0%}"
+                        f" {our_gaps + raw_gaps:>5}",
+                        flush=True,
+                    )
+    finally:
+        dbs.close()
+    print("target: vanthu ≥ 50% of raw at every client count, zero gaps")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
