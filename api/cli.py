@@ -9,7 +9,7 @@ import sys
 from workflow.errors import VanthuError
 
 # Modules in api/commands/, each with register(subparsers) setting `run` on its parser.
-COMMANDS: tuple[str, ...] = ("schema",)
+COMMANDS: tuple[str, ...] = ("schema", "verify", "numbers")
 
 
 def build_parser() -> argparse.ArgumentParser:

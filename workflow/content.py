@@ -286,6 +286,11 @@ class DocumentContent(Part):
     )
     urgency: Annotated[str | None, _mark(URGENCY, "urgency")] = None
     secrecy: Annotated[str | None, _mark(SECRECY, "secrecy")] = None
+    advisory_body: Code | None = Field(
+        None,
+        description="Code of the advisory body (hội đồng tư vấn) issuing under the issuer's seal;"
+        " its documents are numbered in a series of their own",
+    )
     circulation: Capitals | None = Field(
         None, description="Ô 11, e.g. 'LƯU HÀNH NỘI BỘ', 'XEM XONG TRẢ LẠI'"
     )

@@ -28,3 +28,38 @@ class InvalidContent(VanthuError):
             message = err["msg"].removeprefix("Value error, ")
             problems.append((field, message))
         return cls(problems)
+
+
+class Forbidden(VanthuError):
+    """The actor's roles may never perform this action, in any state (HTTP 403 later)."""
+
+    code = "forbidden"
+
+
+class WrongState(VanthuError):
+    """The action exists for the actor's role, but not from the document's current state (409)."""
+
+    code = "wrong_state"
+
+
+class NotFound(VanthuError):
+    """No such document, user or series."""
+
+    code = "not_found"
+
+
+class StaleVersion(VanthuError):
+    """The caller's expected version is not the document's current version (412 later)."""
+
+    code = "stale_version"
+
+
+class GuardFailed(VanthuError):
+    """A named guard of a transition refused it; `guard` is the guard's stable name."""
+
+    code = "guard_failed"
+
+    def __init__(self, guard: str, reason: str) -> None:
+        self.guard = guard
+        self.reason = reason
+        super().__init__(f"guard {guard} failed: {reason}")

@@ -1,0 +1,364 @@
+"""The workflow service: one command = one unit of work on one document.
+
+Reads happen in a short read transaction, the aggregate decides in memory, and the write
+transaction stores the change only if the document is still at the version that was read
+(UPDATE … WHERE version = expected). `issue` renders everything but number and date before it
+takes the series' counter lock, and only fills, stores and commits while holding it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from numbering.registers import RegisterConfig, SeriesKey
+from workflow.audit import AuditEntry
+from workflow.content import DocumentContent
+from workflow.document import Document, GuardContext
+from workflow.errors import Forbidden, GuardFailed, InvalidContent, NotFound
+from workflow.signing import Delegation, redelegated_without_right
+from workflow.states import Action, Guard, Role
+from workflow.store import Database
+from workflow.users import Actor, User
+from workflow.vietnamese import vietnam_date
+
+Clock = Callable[[], datetime]
+
+
+class Prepared(Protocol):
+    def fill(self, number: int | None, issued: date | None) -> bytes: ...
+
+
+class Renderer(Protocol):
+    """workflow.rendering's contract: prepare once (slow), fill number and date (fast)."""
+
+    def prepare(self, content: DocumentContent, *, today: date | None = None) -> Prepared: ...
+
+    def render(
+        self,
+        content: DocumentContent,
+        number: int | None = None,
+        issued: date | None = None,
+        *,
+        today: date | None = None,
+    ) -> bytes: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_format_checker() -> Callable[[bytes], list[Any]] | None:
+    """workflow.rendering.checker.check(…, draft=True) when that module exists, else None."""
+    try:
+        module = importlib.import_module("workflow.rendering.checker")
+    except ImportError:
+        return None
+    return lambda data: list(module.check(data, draft=True))
+
+
+class Engine:
+    """Create, edit and move documents through the table; issue them with gap-free numbers."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        renderer: Renderer | None = None,
+        clock: Clock = utc_now,
+        registers: RegisterConfig | None = None,
+        format_checker: Callable[[bytes], list[Any]] | str | None = "default",
+        after_number: Callable[[Document, int], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.renderer: Renderer = renderer or importlib.import_module("workflow.rendering")  # type: ignore[assignment]
+        self.clock = clock
+        self.registers = registers or RegisterConfig()
+        self.format_checker = (
+            default_format_checker() if format_checker == "default" else format_checker
+        )
+        self.after_number = after_number  # runs inside issue's transaction, after the number
+        self._series: dict[SeriesKey, int] = {}
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, actor: Actor, document_id: int) -> Document:
+        """A document as stored; anyone with a role may read it."""
+        if not actor.roles:
+            raise Forbidden(f"{actor.username} has no role and may not read documents")
+        with self.db.uow(write=False) as uow:
+            return uow.documents.get(document_id)
+
+    def history(self, document_id: int) -> list[AuditEntry]:
+        with self.db.uow(write=False) as uow:
+            uow.documents.get(document_id)
+            return uow.audit.for_document(document_id)
+
+    # -- drafting ------------------------------------------------------------------------------
+
+    def create(
+        self,
+        actor: Actor,
+        content: DocumentContent | Mapping[str, Any],
+        *,
+        signer: str | None = None,
+        links: Mapping[str, int] | None = None,
+    ) -> Document:
+        """A new draft by a drafter (or unit head), optionally with its signer assigned."""
+        content = _content(content)
+        now = self.clock()
+        if signer is not None:
+            self._check_signer(signer)
+        comment = ", ".join(f"{k} document {v}" for k, v in (links or {}).items()) or None
+        doc, event = Document.create(content, actor, at=now, signer=signer, links=dict(links or {}))
+        if comment:
+            event = type(event)(**{**event.__dict__, "comment": comment})
+        with self.db.uow() as uow:
+            uow.insert(doc, event, now=now)
+            uow.commit()
+        return doc
+
+    def edit(
+        self,
+        actor: Actor,
+        document_id: int,
+        content: DocumentContent | Mapping[str, Any],
+        expected_version: int | None = None,
+    ) -> Document:
+        """New content for a draft; approvals for the old content are void from now on."""
+        content = _content(content)
+        doc, ctx = self._load(actor, document_id, expected_version)
+        before, now = doc.version, self.clock()
+        event = doc.edit(actor, content, ctx, at=now)
+        self._store(doc, event, before, now)
+        return doc
+
+    def assign_signer(
+        self, actor: Actor, document_id: int, signer: str, expected_version: int | None = None
+    ) -> Document:
+        """Assign (or change) who signs, while the document is a draft."""
+        self._check_signer(signer)
+        doc, ctx = self._load(actor, document_id, expected_version)
+        before, now = doc.version, self.clock()
+        event = doc.assign(actor, signer, ctx, at=now)
+        self._store(doc, event, before, now)
+        return doc
+
+    def replace(
+        self,
+        actor: Actor,
+        document_id: int,
+        content: DocumentContent | Mapping[str, Any],
+        *,
+        signer: str | None = None,
+    ) -> Document:
+        """A new draft replacing an issued document (wrong content); the original is untouched."""
+        return self._derive(actor, document_id, Action.REPLACE, content, signer, "replaces")
+
+    def correct(
+        self,
+        actor: Actor,
+        document_id: int,
+        content: DocumentContent | Mapping[str, Any],
+        *,
+        signer: str | None = None,
+    ) -> Document:
+        """A new công văn đính chính of an issued document; the original is untouched."""
+        return self._derive(actor, document_id, Action.CORRECT, content, signer, "corrects")
+
+    # -- transitions ---------------------------------------------------------------------------
+
+    def act(
+        self,
+        actor: Actor,
+        document_id: int,
+        action: Action | str,
+        expected_version: int | None = None,
+        comment: str | None = None,
+    ) -> Document:
+        """Take `action` on the document as `actor`; one transaction, one audit entry."""
+        action = _action(action)
+        if action is Action.ISSUE:
+            return self.issue(actor, document_id, expected_version)
+        if action in (Action.EDIT, Action.REPLACE, Action.CORRECT):
+            raise NotFound(f"action {action} takes new content: use edit / replace / correct")
+        doc, ctx = self._load(actor, document_id, expected_version, signing=action is Action.SIGN)
+        draft: list[bytes] = []
+        if action is Action.PASS_FORMAT:
+            ctx.format_problems = lambda content: self._format_problems(content, draft)
+        before, now = doc.version, self.clock()
+        event = doc.act(actor, action, ctx, at=now, comment=comment)
+        with self.db.uow() as uow:
+            uow.record(doc, event, expected_version=before, now=now)
+            if action is Action.RECALL:
+                uow.numbers.recall(document_id=document_id, reason=comment or "")
+            if draft:
+                sha = hashlib.sha256(draft[0]).hexdigest()
+                uow.files.add(document_id, "draft", draft[0], sha, now)
+            uow.commit()
+        return doc
+
+    def issue(
+        self, actor: Actor, document_id: int, expected_version: int | None = None
+    ) -> Document:
+        """Number, date, freeze and register a signed document in one transaction."""
+        with self.db.uow(write=False) as uow:
+            doc = uow.documents.get(document_id)
+        doc.expect(expected_version)
+        doc.check(actor, Action.ISSUE, GuardContext(), comment=None, on=vietnam_date(self.clock()))
+        content = doc.content
+        series = self._series_id(self.series_key(content))
+        # The slow part, outside the lock: everything but the number and the date.
+        prepared = self.renderer.prepare(content, today=vietnam_date(self.clock()))
+        while True:
+            year = vietnam_date(self.clock()).year
+            with self.db.uow() as uow:
+                number = uow.numbers.take(series, year)
+                now = self.clock()
+                day = vietnam_date(now)
+                if day.year != year:
+                    continue  # the year turned while we waited for the lock: roll back, retry
+                if self.after_number is not None:
+                    self.after_number(doc, number)
+                data = prepared.fill(number, day)
+                sha = hashlib.sha256(data).hexdigest()
+                issued = doc.copy()
+                event = issued.issued(
+                    actor, series_id=series, number=number, issued_date=day, file_sha256=sha, at=now
+                )
+                uow.record(issued, event, expected_version=doc.version, now=now)
+                uow.numbers.record(
+                    series=series,
+                    year=year,
+                    number=number,
+                    document_id=document_id,
+                    symbol=content.symbol,
+                    at=now,
+                )
+                uow.files.add(document_id, "issued", data, sha, now)
+                uow.commit()
+                return issued
+
+    def series_key(self, content: DocumentContent) -> SeriesKey:
+        """Which series the document is numbered in (numbering/registers.py decides)."""
+        return self.registers.series_for(
+            content.issuer.code,
+            content.doc_type,
+            content.type.abbr,
+            secret=content.secrecy is not None,
+            advisory_body=content.advisory_body,
+        )
+
+    # -- directory (admin) ---------------------------------------------------------------------
+
+    def put_user(self, actor: Actor, user: User) -> None:
+        self._admin(actor, "manage users")
+        self.load_directory([user], [])
+
+    def grant(self, actor: Actor, delegation: Delegation) -> int:
+        self._admin(actor, "grant delegations")
+        with self.db.uow() as uow:
+            if uow.directory.user(delegation.grantee) is None:
+                raise NotFound(f"delegation grantee {delegation.grantee} is not a user")
+            every = uow.directory.delegations()
+            if redelegated_without_right(delegation, every, delegation.valid_from):
+                raise GuardFailed(
+                    Guard.DELEGATION,
+                    f"{delegation.granted_by} holds {delegation.authority} as TUQ.: TUQ. cannot"
+                    " be re-delegated (Điều 13.3)",
+                )
+            new_id = uow.directory.add_delegation(delegation)
+            uow.commit()
+        return new_id
+
+    def load_directory(self, users: Iterable[User], delegations: Iterable[Delegation]) -> None:
+        """Insert or update users and add delegations (seeding; the API's admin uses put/grant)."""
+        with self.db.uow() as uow:
+            for user in users:
+                uow.directory.put_user(user)
+            for d in delegations:
+                uow.directory.add_delegation(d)
+            uow.commit()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _admin(self, actor: Actor, what: str) -> None:
+        if not actor.has(Role.ADMIN):
+            raise Forbidden(f"only admin may {what}; {actor.username} has {sorted(actor.roles)}")
+
+    def _check_signer(self, signer: str) -> None:
+        with self.db.uow(write=False) as uow:
+            user = uow.directory.user(signer)
+        if user is None or Role.SIGNER.value not in user.roles:
+            raise GuardFailed(
+                Guard.SIGNER_ASSIGNED, f"signer {signer!r} is not a user with role signer"
+            )
+
+    def _load(
+        self, actor: Actor, document_id: int, expected: int | None, *, signing: bool = False
+    ) -> tuple[Document, GuardContext]:
+        with self.db.uow(write=False) as uow:
+            doc = uow.documents.get(document_id)
+            user = uow.directory.user(actor.username)
+            delegations = uow.directory.delegations() if signing else []
+        doc.expect(expected)
+        return doc, GuardContext(user=user, delegations=delegations)
+
+    def _store(self, doc: Document, event: Any, before: int, now: datetime) -> None:
+        with self.db.uow() as uow:
+            uow.record(doc, event, expected_version=before, now=now)
+            uow.commit()
+
+    def _derive(
+        self,
+        actor: Actor,
+        document_id: int,
+        action: Action,
+        content: DocumentContent | Mapping[str, Any],
+        signer: str | None,
+        link: str,
+    ) -> Document:
+        content = _content(content)
+        original, ctx = self._load(actor, document_id, None)
+        ctx.new_content = content
+        original.check(actor, action, ctx, comment=None, on=vietnam_date(self.clock()))
+        return self.create(actor, content, signer=signer, links={link: document_id})
+
+    def _format_problems(self, content: DocumentContent, keep: list[bytes]) -> list[str]:
+        data = self.renderer.render(content, today=vietnam_date(self.clock()))
+        keep.append(data)
+        if self.format_checker is None:
+            return []
+        return [str(p) for p in self.format_checker(data)]
+
+    def _series_id(self, key: SeriesKey) -> int:
+        found = self._series.get(key)
+        if found is None:
+            with self.db.uow() as uow:
+                found = uow.numbers.series_id(key.issuer_code, key.register)
+                uow.commit()
+            self._series[key] = found
+        return found
+
+
+def _content(value: DocumentContent | Mapping[str, Any]) -> DocumentContent:
+    if isinstance(value, DocumentContent):
+        return value
+    try:
+        return DocumentContent.model_validate(dict(value))
+    except ValidationError as exc:
+        raise InvalidContent.from_pydantic(exc) from exc
+
+
+def _action(value: Action | str) -> Action:
+    try:
+        return Action(value)
+    except ValueError:
+        raise NotFound(
+            f"no action {value!r}; actions: {', '.join(a.value for a in Action)}"
+        ) from None

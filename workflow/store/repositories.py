@@ -1,0 +1,287 @@
+"""Repositories: Documents, audit entries, files and the directory mapped to and from rows.
+
+Domain objects stay plain; every method runs on the unit of work's connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from workflow.audit import GENESIS, AuditEntry
+from workflow.content import DocumentContent
+from workflow.document import Approval, Document, Event
+from workflow.errors import NotFound, StaleVersion
+from workflow.signing import Delegation
+from workflow.states import State
+from workflow.store.tables import audit, delegations, documents, files, users
+from workflow.users import User
+
+
+def utc(moment: datetime) -> datetime:
+    """Aware UTC (SQLite hands back naive UTC; PostgreSQL aware in the session's zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _approvals_json(approvals: Iterable[Approval]) -> list[dict[str, str]]:
+    return [
+        {
+            "role": a.role,
+            "actor": a.actor,
+            "content_sha256": a.content_sha256,
+            "at": utc(a.at).isoformat(),
+        }
+        for a in approvals
+    ]
+
+
+def _row_values(doc: Document, now: datetime) -> dict[str, Any]:
+    content = doc.content
+    return {
+        "issuer_code": content.issuer.code,
+        "doc_type": content.doc_type,
+        "drafting_unit": content.drafting_unit.code,
+        "state": doc.state.value,
+        "version": doc.version,
+        "content": content.model_dump(mode="json"),
+        "content_sha256": doc.content_sha256,
+        "created_by": doc.created_by,
+        "signer": doc.signer,
+        "approvals": _approvals_json(doc.approvals),
+        "links": doc.links,
+        "series_id": doc.series_id,
+        "year": doc.year,
+        "number": doc.number,
+        "symbol": doc.symbol,
+        "issued_date": doc.issued_date,
+        "issued_at": utc(doc.issued_at) if doc.issued_at else None,
+        "issued_sha256": doc.issued_sha256,
+        "audit_hash": doc.audit_hash,
+        "updated_at": utc(now),
+    }
+
+
+def to_document(row: Any) -> Document:
+    """A Document from a documents row (any mapping with the table's columns)."""
+    return Document(
+        id=row.id,
+        content=DocumentContent.model_validate(row.content),
+        created_by=row.created_by,
+        state=State(row.state),
+        version=row.version,
+        signer=row.signer,
+        approvals=tuple(
+            Approval(a["role"], a["actor"], a["content_sha256"], datetime.fromisoformat(a["at"]))
+            for a in row.approvals
+        ),
+        links=dict(row.links or {}),
+        series_id=row.series_id,
+        year=row.year,
+        number=row.number,
+        symbol=row.symbol,
+        issued_date=row.issued_date,
+        issued_at=utc(row.issued_at) if row.issued_at else None,
+        issued_sha256=row.issued_sha256,
+        audit_hash=row.audit_hash,
+        created_at=utc(row.created_at),
+    )
+
+
+class DocumentRepository:
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def get(self, document_id: int) -> Document:
+        row = self.conn.execute(sa.select(documents).where(documents.c.id == document_id)).first()
+        if row is None:
+            raise NotFound(f"document {document_id} does not exist")
+        return to_document(row)
+
+    def add(self, doc: Document, now: datetime) -> int:
+        values = _row_values(doc, now) | {"created_at": utc(doc.created_at or now)}
+        doc.id = self.conn.execute(
+            sa.insert(documents).values(values).returning(documents.c.id)
+        ).scalar_one()
+        return doc.id
+
+    def save(self, doc: Document, *, expected_version: int, now: datetime) -> None:
+        """Write the document if nobody changed it since `expected_version`, else StaleVersion."""
+        done = self.conn.execute(
+            sa.update(documents)
+            .where(documents.c.id == doc.id, documents.c.version == expected_version)
+            .values(_row_values(doc, now))
+        )
+        if done.rowcount != 1:
+            raise StaleVersion(
+                f"document {doc.id} changed while this request ran (expected version"
+                f" {expected_version}); reload it and try again"
+            )
+
+    def ids(self, *, states: Iterable[str] | None = None) -> list[int]:
+        query = sa.select(documents.c.id).order_by(documents.c.id)
+        if states is not None:
+            query = query.where(documents.c.state.in_(list(states)))
+        return list(self.conn.execute(query).scalars())
+
+    def iter_all(self, batch: int = 200) -> Iterator[Document]:
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                sa.select(documents)
+                .where(documents.c.id > last)
+                .order_by(documents.c.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            for row in rows:
+                yield to_document(row)
+            last = rows[-1].id
+
+
+def _entry(row: Any) -> AuditEntry:
+    return AuditEntry(
+        document_id=row.document_id,
+        seq=row.seq,
+        actor=row.actor,
+        role=row.role,
+        action=row.action,
+        from_state=row.from_state,
+        to_state=row.to_state,
+        at=utc(row.at),
+        content_sha256=row.content_sha256,
+        comment=row.comment,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+class AuditRepository:
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    @staticmethod
+    def chain(doc: Document, event: Event) -> AuditEntry:
+        """The entry for `event` as the next link of doc's chain (seq = the new version)."""
+        assert doc.id is not None
+        entry = AuditEntry(
+            document_id=doc.id,
+            seq=doc.version,
+            actor=event.actor,
+            role=str(event.role),
+            action=str(event.action),
+            from_state=str(event.from_state) if event.from_state else None,
+            to_state=str(event.to_state),
+            at=utc(event.at),
+            content_sha256=event.content_sha256,
+            comment=event.comment,
+            prev_hash=doc.audit_hash or GENESIS,
+        )
+        return AuditEntry(**{**entry.__dict__, "hash": entry.computed_hash()})
+
+    def add(self, entries: Iterable[AuditEntry]) -> None:
+        rows = [e.__dict__ for e in entries]
+        if rows:
+            self.conn.execute(sa.insert(audit), rows)
+
+    def iter_all(self) -> Iterator[AuditEntry]:
+        """Every entry, in (document, seq) order: one pass for `vanthu verify`."""
+        query = sa.select(audit).order_by(audit.c.document_id, audit.c.seq)
+        for row in self.conn.execution_options(yield_per=500).execute(query):
+            yield _entry(row)
+
+    def for_document(self, document_id: int) -> list[AuditEntry]:
+        rows = self.conn.execute(
+            sa.select(audit).where(audit.c.document_id == document_id).order_by(audit.c.seq)
+        )
+        return [_entry(r) for r in rows]
+
+
+class FileRepository:
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def add(self, document_id: int, kind: str, data: bytes, sha256: str, now: datetime) -> None:
+        self.conn.execute(
+            sa.insert(files).values(
+                document_id=document_id, kind=kind, bytes=data, sha256=sha256, created_at=utc(now)
+            )
+        )
+
+    def latest(self, document_id: int, kind: str) -> tuple[bytes, str] | None:
+        row = self.conn.execute(
+            sa.select(files.c.bytes, files.c.sha256)
+            .where(files.c.document_id == document_id, files.c.kind == kind)
+            .order_by(files.c.id.desc())
+            .limit(1)
+        ).first()
+        return (bytes(row.bytes), row.sha256) if row else None
+
+
+class DirectoryRepository:
+    """Users and delegations."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def user(self, username: str) -> User | None:
+        row = self.conn.execute(sa.select(users).where(users.c.username == username)).first()
+        if row is None:
+            return None
+        return User(
+            username=row.username,
+            full_name=row.full_name,
+            roles=frozenset(row.roles),
+            unit_code=row.unit_code,
+            issuer_code=row.issuer_code,
+            position_title=row.position_title,
+        )
+
+    def put_user(self, user: User) -> None:
+        values = {
+            "full_name": user.full_name,
+            "roles": sorted(user.roles),
+            "unit_code": user.unit_code,
+            "issuer_code": user.issuer_code,
+            "position_title": user.position_title,
+        }
+        done = self.conn.execute(
+            sa.update(users).where(users.c.username == user.username).values(values)
+        )
+        if done.rowcount == 0:
+            self.conn.execute(sa.insert(users).values(username=user.username, **values))
+
+    def delegations(self) -> list[Delegation]:
+        rows = self.conn.execute(sa.select(delegations).order_by(delegations.c.id))
+        return [
+            Delegation(
+                grantee=r.grantee,
+                prefix=r.prefix,
+                title=r.title,
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                granted_by=r.granted_by,
+                redelegable=r.redelegable,
+                id=r.id,
+            )
+            for r in rows
+        ]
+
+    def add_delegation(self, d: Delegation) -> int:
+        return self.conn.execute(
+            sa.insert(delegations)
+            .values(
+                grantee=d.grantee,
+                authority=d.authority,
+                prefix=d.prefix,
+                title=d.title,
+                valid_from=d.valid_from,
+                valid_to=d.valid_to,
+                granted_by=d.granted_by,
+                redelegable=d.redelegable,
+            )
+            .returning(delegations.c.id)
+        ).scalar_one()

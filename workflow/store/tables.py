@@ -1,0 +1,158 @@
+"""The schema as SQLAlchemy Core tables: what the repositories read and write.
+
+The Alembic migrations in migrations/versions build exactly this (a test compares them).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# JSON text on SQLite, JSONB on PostgreSQL (indexable for search later).
+Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+Sha256 = sa.String(64)
+When = sa.DateTime(timezone=True)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("full_name", sa.String(200), nullable=False),
+    sa.Column("roles", Json, nullable=False),
+    sa.Column("unit_code", sa.String(40), nullable=False),
+    sa.Column("issuer_code", sa.String(40), nullable=False),
+    sa.Column("position_title", sa.String(200), nullable=False, server_default=""),
+    sa.Column("password_hash", sa.String(255), nullable=True),
+)
+
+delegations = sa.Table(
+    "delegations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("grantee", sa.ForeignKey("users.username"), nullable=False, index=True),
+    sa.Column("authority", sa.String(240), nullable=False),
+    sa.Column("prefix", sa.String(4), nullable=False),
+    sa.Column("title", sa.String(230), nullable=False),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date, nullable=True),
+    sa.Column("granted_by", sa.String(200), nullable=False),
+    sa.Column("redelegable", sa.Boolean, nullable=False),
+    sa.CheckConstraint("prefix IN ('TL', 'KT', 'TUQ', 'Q')", name="prefix"),
+    sa.CheckConstraint("NOT (prefix = 'TUQ' AND redelegable)", name="tuq_not_redelegable"),
+)
+
+series = sa.Table(
+    "series",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("issuer_code", sa.String(40), nullable=False),
+    sa.Column("register", sa.String(60), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.UniqueConstraint("issuer_code", "register"),
+)
+
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("series_id", sa.ForeignKey("series.id"), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("last_number", sa.Integer, nullable=False),
+    sa.CheckConstraint("last_number >= 0", name="last_number"),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("issuer_code", sa.String(40), nullable=False),
+    sa.Column("doc_type", sa.String(40), nullable=False, index=True),
+    sa.Column("drafting_unit", sa.String(40), nullable=False),
+    sa.Column("state", sa.String(24), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("content", Json, nullable=False),
+    sa.Column("content_sha256", Sha256, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("signer", sa.String(64), nullable=True),
+    sa.Column("approvals", Json, nullable=False),
+    sa.Column("links", Json, nullable=False),
+    sa.Column("series_id", sa.ForeignKey("series.id"), nullable=True),
+    sa.Column("year", sa.Integer, nullable=True),
+    sa.Column("number", sa.Integer, nullable=True),
+    sa.Column("symbol", sa.String(60), nullable=True),
+    sa.Column("issued_date", sa.Date, nullable=True),
+    sa.Column("issued_at", When, nullable=True),
+    sa.Column("issued_sha256", Sha256, nullable=True),
+    sa.Column("audit_hash", Sha256, nullable=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("updated_at", When, nullable=False),
+    sa.UniqueConstraint("series_id", "year", "number"),
+    sa.Index(None, "year", "number", "symbol"),
+    sa.Index(None, "symbol", "year"),
+    sa.Index(None, "signer", "state"),
+)
+
+files = sa.Table(
+    "files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("bytes", sa.LargeBinary, nullable=False),
+    sa.Column("sha256", Sha256, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+    sa.CheckConstraint("kind IN ('draft', 'issued')", name="kind"),
+    sa.CheckConstraint("length(sha256) = 64", name="sha256"),
+    sa.Index(None, "document_id", "kind"),
+    # One frozen issued file per document.
+    sa.Index(
+        "uq_files_issued",
+        "document_id",
+        unique=True,
+        sqlite_where=sa.text("kind = 'issued'"),
+        postgresql_where=sa.text("kind = 'issued'"),
+    ),
+)
+
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(24), nullable=False),
+    sa.Column("action", sa.String(24), nullable=False, index=True),
+    sa.Column("from_state", sa.String(24), nullable=True),
+    sa.Column("to_state", sa.String(24), nullable=False),
+    sa.Column("at", When, nullable=False),
+    sa.Column("content_sha256", Sha256, nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("prev_hash", Sha256, nullable=False),
+    sa.Column("hash", Sha256, nullable=False),
+    sa.UniqueConstraint("document_id", "seq"),
+)
+
+number_ledger = sa.Table(
+    "number_ledger",
+    metadata,
+    sa.Column("series_id", sa.ForeignKey("series.id"), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), nullable=False, unique=True),
+    sa.Column("symbol", sa.String(60), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("at", When, nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.CheckConstraint("status IN ('issued', 'recalled')", name="status"),
+    sa.CheckConstraint("number >= 1", name="number"),
+)

@@ -1,0 +1,123 @@
+"""Unit of work: one transaction, its repositories, rollback unless committed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from types import TracebackType
+
+import sqlalchemy as sa
+
+from numbering import allocator
+from workflow.document import Document, Event
+from workflow.store.repositories import (
+    AuditRepository,
+    DirectoryRepository,
+    DocumentRepository,
+    FileRepository,
+)
+
+
+class NumberRepository:
+    """numbering.allocator on this unit of work's connection."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def series_id(self, issuer_code: str, register: str) -> int:
+        return allocator.series_id(self.conn, issuer_code, register)
+
+    def take(self, series: int, year: int) -> int:
+        return allocator.take(self.conn, series, year)
+
+    def record(self, **kwargs: object) -> None:
+        allocator.record(self.conn, **kwargs)  # type: ignore[arg-type]
+
+    def recall(self, *, document_id: int, reason: str) -> None:
+        allocator.recall(self.conn, document_id=document_id, reason=reason)
+
+    def report(
+        self, *, year: int | None = None, series: str | None = None
+    ) -> list[allocator.SeriesYear]:
+        return allocator.report(self.conn, year=year, series=series)
+
+    def ledger(self) -> Iterator[allocator.LedgerRow]:
+        return allocator.ledger(self.conn)
+
+
+class UnitOfWork:
+    """`with db.uow() as uow: …; uow.commit()` — anything not committed is rolled back.
+
+    write=False starts a deferred transaction on SQLite (readers never queue behind writers).
+    """
+
+    def __init__(self, engine: sa.Engine, *, write: bool = True) -> None:
+        self.engine = engine
+        self.write = write
+        self.conn: sa.Connection
+
+    def __enter__(self) -> UnitOfWork:
+        conn = self.engine.connect()
+        if not self.write and conn.dialect.name == "sqlite":
+            conn = conn.execution_options(sqlite_begin="DEFERRED")
+        self.conn = conn
+        self._tx = conn.begin()
+        self.documents = DocumentRepository(conn)
+        self.audit = AuditRepository(conn)
+        self.files = FileRepository(conn)
+        self.directory = DirectoryRepository(conn)
+        self.numbers = NumberRepository(conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._tx.is_active:
+                self._tx.rollback()
+        finally:
+            self.conn.close()
+
+    def commit(self) -> None:
+        self._tx.commit()
+
+    def rollback(self) -> None:
+        self._tx.rollback()
+
+    def record(self, doc: Document, event: Event, *, expected_version: int, now: datetime) -> None:
+        """Save a changed document and append its audit entry, chained to the previous head."""
+        entry = self.audit.chain(doc, event)
+        doc.audit_hash = entry.hash
+        self.documents.save(doc, expected_version=expected_version, now=now)
+        self.audit.add([entry])
+
+    def insert_with_history(self, doc: Document, events: list[Event], *, now: datetime) -> int:
+        """Insert a document whose history was decided in memory (bulk loads, imports).
+
+        The events are the ones the aggregate returned, oldest first; doc.version must equal
+        their count. The chain is built exactly as record() builds it one entry at a time.
+        """
+        if doc.version != len(events):
+            raise ValueError(f"version {doc.version} but {len(events)} events")
+        final_version, doc.audit_hash = doc.version, None
+        self.documents.add(doc, now)
+        entries = []
+        for seq, event in enumerate(events, start=1):
+            doc.version = seq
+            entries.append(self.audit.chain(doc, event))
+            doc.audit_hash = entries[-1].hash
+        doc.version = final_version
+        self.documents.save(doc, expected_version=final_version, now=now)
+        self.audit.add(entries)
+        assert doc.id is not None
+        return doc.id
+
+    def insert(self, doc: Document, event: Event, *, now: datetime) -> int:
+        """Insert a new document with its first audit entry."""
+        self.documents.add(doc, now)
+        self.record(doc, event, expected_version=doc.version, now=now)
+        assert doc.id is not None
+        return doc.id
