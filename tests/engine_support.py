@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from workflow import content as content_module
+from workflow.dispatching import load_directory as load_receivers
 from workflow.engine import Engine
 from workflow.states import Action
 from workflow.store import Database
@@ -73,6 +74,7 @@ def make_engine(db: Database, clock: Clock | None = None, **kwargs) -> Engine:
     kwargs.setdefault("renderer", RENDERER)
     engine = Engine(db, clock=clock or Clock(), **kwargs)
     engine.load_directory(USERS, DELEGATIONS)
+    load_receivers(db)  # fixtures/directory: the issue guard checks recipients against it
     return engine
 
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from numbering.registers import RegisterConfig, SeriesKey
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent
+from workflow.dispatching import DirectoryCache, recipient_problems, record_deliveries
 from workflow.document import Document, GuardContext
 from workflow.errors import Forbidden, GuardFailed, InvalidContent, NotFound
 from workflow.signing import Delegation, redelegated_without_right
@@ -84,6 +85,7 @@ class Engine:
         )
         self.after_number = after_number  # runs inside issue's transaction, after the number
         self._series: dict[SeriesKey, int] = {}
+        self.directory = DirectoryCache()  # receivers, re-read when a new directory is loaded
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -197,6 +199,8 @@ class Engine:
             uow.record(doc, event, expected_version=before, now=now)
             if action is Action.RECALL:
                 uow.numbers.recall(document_id=document_id, reason=comment or "")
+            if action is Action.DISPATCH:  # one delivery per target, in the same transaction
+                record_deliveries(uow, doc, self.directory.get(uow), now)
             if draft:
                 sha = hashlib.sha256(draft[0]).hexdigest()
                 uow.files.add(document_id, "draft", draft[0], sha, now)
@@ -210,7 +214,8 @@ class Engine:
         with self.db.uow(write=False) as uow:
             doc = uow.documents.get(document_id)
         doc.expect(expected_version)
-        doc.check(actor, Action.ISSUE, GuardContext(), comment=None, on=vietnam_date(self.clock()))
+        ctx = GuardContext(recipient_problems=self._recipient_problems)
+        doc.check(actor, Action.ISSUE, ctx, comment=None, on=vietnam_date(self.clock()))
         content = doc.content
         series = self._series_id(self.series_key(content))
         # The slow part, outside the lock: everything but the number and the date.
@@ -335,6 +340,11 @@ class Engine:
         if self.format_checker is None:
             return []
         return [str(p) for p in self.format_checker(data)]
+
+    def _recipient_problems(self, content: DocumentContent) -> list[str]:
+        with self.db.uow(write=False) as uow:
+            directory = self.directory.get(uow)
+        return recipient_problems(directory, content)
 
     def _series_id(self, key: SeriesKey) -> int:
         found = self._series.get(key)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -29,7 +29,6 @@ from openpyxl.utils import get_column_letter
 
 from workflow.content import DocumentContent
 from workflow.errors import VanthuError
-from workflow.recipients import Target, print_count
 from workflow.vietnamese import collapse_spaces, nfc
 
 Format = Literal["xlsx", "csv", "docx"]
@@ -114,12 +113,12 @@ def register_row(
     *,
     number_symbol: str,
     issued: date,
-    targets: Sequence[Target],
+    copies: int,
     transfer_date: date | None,
     received: str,
     note: str,
 ) -> RegisterRow:
-    """A row from the document itself; (8)–(10) come from its dispatch."""
+    """A row from the document itself; copies (7) and (8)–(10) come from its dispatch."""
     return RegisterRow(
         number_symbol=number_symbol,
         date=issued,
@@ -127,7 +126,7 @@ def register_row(
         signer=content.signature.name,
         recipients="; ".join(r.line().removeprefix("- ") for r in content.recipients),
         archive=archive_holders(content),
-        copies=print_count(content, targets),
+        copies=copies,
         transfer_date=transfer_date,
         received=received,
         note=note,
