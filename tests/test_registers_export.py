@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from workflow.content import DocumentContent, read
 from workflow.directory import Directory
-from workflow.recipients import dispatch_targets
+from workflow.recipients import dispatch_targets, print_count
 from workflow.registers_export import (
     COLUMNS,
     FIRST_ROW,
@@ -50,7 +50,7 @@ def rows():
                 content,
                 number_symbol=f"{number}/{content.symbol}",
                 issued=issued,
-                targets=targets,
+                copies=print_count(content, targets),
                 transfer_date=issued,
                 received=f"Đã nhận {len(targets)}/{len(targets)}",
                 note="Gửi điện tử",
