@@ -1,12 +1,9 @@
 import email
 import email.policy
 import io
-import socket
 from datetime import date
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 from docx import Document
 
 from workflow.content import read
@@ -22,71 +19,11 @@ from workflow.mail import (
 from workflow.recipients import Target, dispatch_targets
 
 from .conftest import SEED
+from .smtp_support import free_port, settings_for
 
 ISSUED = date(2021, 9, 20)
 # The loopback test server takes AUTH without TLS on purpose; aiosmtpd warns about it.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """An SMTP handler that keeps what it receives and refuses mailboxes named 'refuse'."""
-
-    def __init__(self):
-        self.messages = []
-        self.logins = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("refuse@"):
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            (envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
-        )
-        return "250 Message accepted for delivery"
-
-    def __call__(self, server, session, envelope, mechanism, auth_data):
-        self.logins.append((mechanism, auth_data.login, auth_data.password))
-        return AuthResult(success=auth_data.password == b"mat-khau", handled=False)
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=inbox,
-        auth_required=True,
-        auth_require_tls=False,
-    )
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
-def settings_for(port, password="mat-khau"):
-    return SmtpSettings.from_env(
-        {
-            "VANTHU_SMTP_HOST": "127.0.0.1",
-            "VANTHU_SMTP_PORT": str(port),
-            "VANTHU_SMTP_USER": "vanthu",
-            "VANTHU_SMTP_PASSWORD": password,
-            "VANTHU_SMTP_FROM": "vanthu@bgddt.example",
-        }
-    )
 
 
 @pytest.fixture(scope="module")
