@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from workflow.atomic import write_bytes
 from workflow.casefiles import CaseFile
 from workflow.content import DocumentContent
 from workflow.directory import Directory
@@ -229,18 +228,7 @@ def build_package(
 
 def save_package(data: bytes, path: str | Path) -> Path:
     """Write the package next to `path` and rename it into place: never half a package."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes(path, data)
 
 
 def _manifest_problems(text: bytes, members: dict[str, bytes]) -> list[str]:
