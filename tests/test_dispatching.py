@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -23,7 +24,15 @@ from workflow.registers_export import COLUMNS, FIRST_ROW, HEADER_ROW
 from workflow.states import Action, State
 from workflow.store.tables import counters, deliveries, number_ledger
 
-from .engine_support import SEED_CONTENT, Clock, actor, make_engine, open_db, signed_document
+from .engine_support import (
+    RENDERER,
+    SEED_CONTENT,
+    Clock,
+    actor,
+    make_engine,
+    open_db,
+    signed_document,
+)
 from .smtp_support import free_port, settings_for
 from .test_recipients import seed_noi_nhan_block
 
@@ -78,6 +87,53 @@ def test_seed_dispatch_fans_out_to_63_departments_and_the_ministry(engine, db):
     with db.engine.connect() as conn:
         stored = conn.execute(sa.select(sa.func.count()).select_from(deliveries)).scalar_one()
     assert stored == 63 + n
+
+
+def test_the_issued_file_prints_the_seed_noi_nhan_block(engine, db):
+    doc = issued_seed(engine)
+    with db.uow(write=False) as uow:
+        issued_file, _ = uow.files.latest(doc.id, "issued")
+    assert dispatching.printed_recipient_lines(issued_file) == seed_noi_nhan_block()
+
+
+class Misprinting:
+    """The real renderer, except that the issued file's Lưu line names another unit."""
+
+    def __init__(self, renderer):
+        self.renderer = renderer
+
+    def prepare(self, content, *, today=None):
+        inner = self.renderer.prepare(content, today=today)
+
+        class Prepared:
+            def fill(self, number, issued):
+                data = inner.fill(number, issued)
+                src = zipfile.ZipFile(io.BytesIO(data))
+                out = io.BytesIO()
+                with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+                    for info in src.infolist():
+                        part = src.read(info)
+                        if info.filename == "word/document.xml":
+                            part = part.replace("Lưu: VT, VP.".encode(), "Lưu: VT, KHTC.".encode())
+                        z.writestr(info, part)
+                return out.getvalue()
+
+        return Prepared()
+
+    def render(self, content, number=None, issued=None, *, today=None):
+        return self.prepare(content, today=today).fill(number, issued)
+
+
+def test_a_file_that_misprints_the_block_is_not_issued(db):
+    engine = make_engine(db, Clock(SEPT), renderer=Misprinting(RENDERER), format_checker=None)
+    doc = signed_document(engine)
+    with pytest.raises(
+        GuardFailed, match=r"printed '- Lưu: VT, KHTC\.', expected '- Lưu: VT, VP\.'"
+    ):
+        engine.act(actor("clerk"), doc.id, Action.ISSUE)
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(number_ledger)).scalar_one() == 0
+    assert engine.get(actor("clerk"), doc.id).state is State.SIGNED
 
 
 def test_email_dispatch_through_a_loopback_smtp_server(engine, db, smtp_server):

@@ -19,7 +19,12 @@ from pydantic import ValidationError
 from numbering.registers import RegisterConfig, SeriesKey
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent
-from workflow.dispatching import DirectoryCache, recipient_problems, record_deliveries
+from workflow.dispatching import (
+    DirectoryCache,
+    printed_problems,
+    recipient_problems,
+    record_deliveries,
+)
 from workflow.document import Document, GuardContext
 from workflow.errors import Forbidden, GuardFailed, InvalidContent, NotFound
 from workflow.signing import Delegation, redelegated_without_right
@@ -220,6 +225,10 @@ class Engine:
         series = self._series_id(self.series_key(content))
         # The slow part, outside the lock: everything but the number and the date.
         prepared = self.renderer.prepare(content, today=vietnam_date(self.clock()))
+        # Still outside the lock: the file must print exactly the recipient list.
+        printed = printed_problems(content, prepared.fill(None, None))
+        if printed:
+            raise GuardFailed(Guard.RECIPIENTS, "; ".join(printed))
         while True:
             year = vietnam_date(self.clock()).year
             with self.db.uow() as uow:

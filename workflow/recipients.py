@@ -291,6 +291,28 @@ def _symbol_problems(content: DocumentContent, symbol: str) -> Iterator[Problem]
         )
 
 
+def printed_problems(content: DocumentContent, printed_lines: list[str]) -> list[Problem]:
+    """Whether the Nơi nhận lines read back from a rendered file are the recipient list."""
+    expected = content.recipient_lines()
+    printed = [collapse_spaces(nfc(line)) for line in printed_lines if line.strip()]
+    if printed == expected:
+        return []
+    at = next(
+        (k for k, (a, b) in enumerate(zip(printed, expected, strict=False)) if a != b),
+        min(len(printed), len(expected)),
+    )
+    got = printed[at] if at < len(printed) else "(nothing)"
+    want = expected[at] if at < len(expected) else "(nothing)"
+    return [
+        Problem(
+            "printed_mismatch",
+            "recipients",
+            f"the printed Nơi nhận block differs from the recipient list at line {at + 1}:"
+            f" printed {got!r}, expected {want!r}",
+        )
+    ]
+
+
 def issue_problems(
     content: DocumentContent,
     directory: Directory,
@@ -307,23 +329,7 @@ def issue_problems(
     if symbol is not None:
         problems.extend(_symbol_problems(content, symbol))
     if printed_lines is not None:
-        expected = content.recipient_lines()
-        printed = [collapse_spaces(nfc(line)) for line in printed_lines if line.strip()]
-        if printed != expected:
-            at = next(
-                (k for k, (a, b) in enumerate(zip(printed, expected, strict=False)) if a != b),
-                min(len(printed), len(expected)),
-            )
-            got = printed[at] if at < len(printed) else "(nothing)"
-            want = expected[at] if at < len(expected) else "(nothing)"
-            problems.append(
-                Problem(
-                    "printed_mismatch",
-                    "recipients",
-                    f"the printed Nơi nhận block differs from the recipient list at line {at + 1}:"
-                    f" printed {got!r}, expected {want!r}",
-                )
-            )
+        problems.extend(printed_problems(content, printed_lines))
     return problems
 
 
