@@ -9,7 +9,16 @@ import sys
 from workflow.errors import VanthuError
 
 # Modules in api/commands/, each with register(subparsers) setting `run` on its parser.
-COMMANDS: tuple[str, ...] = ("schema", "check", "render", "verify", "numbers")
+COMMANDS: tuple[str, ...] = (
+    "schema",
+    "check",
+    "render",
+    "verify",
+    "numbers",
+    "register",
+    "deliveries",
+    "directory",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -41,3 +41,15 @@ def pg_url() -> str:
     finally:
         engine.dispose()
     return url
+
+
+@pytest.fixture
+def smtp_server():
+    """(inbox, port) of a real SMTP server on loopback; see tests/smtp_support.py."""
+    from .smtp_support import start_server
+
+    controller, inbox, port = start_server()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

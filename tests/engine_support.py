@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from workflow import content as content_module
 from workflow import rendering as RENDERER
 from workflow.demo import SIGNING_PATH, signed_documents
+from workflow.dispatching import load_directory as load_receivers
 from workflow.engine import Engine
 from workflow.store import Database
 from workflow.users import Actor, read_directory
@@ -68,6 +69,7 @@ def make_engine(db: Database, clock: Clock | None = None, **kwargs) -> Engine:
     kwargs.setdefault("renderer", RENDERER)
     engine = Engine(db, clock=clock or Clock(), **kwargs)
     engine.load_directory(USERS, DELEGATIONS)
+    load_receivers(db)  # fixtures/directory: the issue guard checks recipients against it
     return engine
 
 

@@ -356,6 +356,22 @@ class DocumentContent(Part):
                 raise ValueError(
                     f"recipients[{i}]: 'Như Điều {r.as_article}' is for quyết định and nghị quyết"
                 )
+        # The same receiver twice would print twice and be dispatched twice. Overlaps through a
+        # group need the directory: workflow.recipients finds those.
+        seen: dict[str, int] = {}
+        for i, r in enumerate(self.recipients):
+            keys = [f"name:{canonical_tones(r.name).casefold()}"]
+            if r.ref is not None:
+                keys.append(f"ref:{r.ref}")
+            for key in keys:
+                if key in seen:
+                    j = seen[key]
+                    what = f"ref {r.ref!r}" if key.startswith("ref:") else f"'{r.name}'"
+                    raise ValueError(
+                        f"recipients[{i}]: {what} is already listed as recipients[{j}]"
+                        f" ('{self.recipients[j].line()}'); list each receiver once"
+                    )
+                seen[key] = i
         return self
 
     @property

@@ -51,6 +51,8 @@ class GuardContext:
     delegations: Iterable[Delegation] = ()
     format_problems: Callable[[DocumentContent], list[str]] | None = None
     new_content: DocumentContent | None = None  # replace / correct: the new document's content
+    # issue: workflow.dispatching.recipient_problems against the stored directory
+    recipient_problems: Callable[[DocumentContent], list[str]] | None = None
 
 
 @dataclass
@@ -260,6 +262,15 @@ class Document:
                         guard,
                         f"no {needed} approval for the current content"
                         f" {self.content_sha256[:12]}…: an edit after approval voids it",
+                    )
+        elif guard is Guard.RECIPIENTS:
+            if ctx.recipient_problems is not None:
+                problems = ctx.recipient_problems(content)
+                if problems:
+                    raise GuardFailed(
+                        guard,
+                        "the recipient list, the symbol and the 'Lưu:' line must agree and"
+                        " every receiver needs a dispatch channel: " + "; ".join(problems),
                     )
         elif guard is Guard.SIGNED_CONTENT:
             if self.current_approval(Role.SIGNER) is None:

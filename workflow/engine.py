@@ -20,6 +20,12 @@ from pydantic import ValidationError
 from numbering.registers import RegisterConfig, SeriesKey
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent
+from workflow.dispatching import (
+    DirectoryCache,
+    printed_problems,
+    recipient_problems,
+    record_deliveries,
+)
 from workflow.document import Document, GuardContext
 from workflow.errors import Forbidden, GuardFailed, InvalidContent, NotFound
 from workflow.signing import Delegation, redelegated_without_right
@@ -85,6 +91,7 @@ class Engine:
         )
         self.after_number = after_number  # runs inside issue's transaction, after the number
         self._series: dict[SeriesKey, int] = {}
+        self.directory = DirectoryCache()  # receivers, re-read when a new directory is loaded
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -198,6 +205,8 @@ class Engine:
             uow.record(doc, event, expected_version=before, now=now)
             if action is Action.RECALL:
                 uow.numbers.recall(document_id=document_id, reason=comment or "")
+            if action is Action.DISPATCH:  # one delivery per target, in the same transaction
+                record_deliveries(uow, doc, self.directory.get(uow), now)
             if draft:
                 sha = hashlib.sha256(draft[0]).hexdigest()
                 uow.files.add(document_id, "draft", draft[0], sha, now)
@@ -211,11 +220,16 @@ class Engine:
         with self.db.uow(write=False) as uow:
             doc = uow.documents.get(document_id)
         doc.expect(expected_version)
-        doc.check(actor, Action.ISSUE, GuardContext(), comment=None, on=vietnam_date(self.clock()))
+        ctx = GuardContext(recipient_problems=self._recipient_problems)
+        doc.check(actor, Action.ISSUE, ctx, comment=None, on=vietnam_date(self.clock()))
         content = doc.content
         series = self._series_id(self.series_key(content))
         # The slow part, outside the lock: everything but the number and the date.
         prepared = self.renderer.prepare(content, today=vietnam_date(self.clock()))
+        # Still outside the lock: the file must print exactly the recipient list.
+        printed = printed_problems(content, prepared.fill(None, None))
+        if printed:
+            raise GuardFailed(Guard.RECIPIENTS, "; ".join(printed))
         while True:
             year = vietnam_date(self.clock()).year
             with self.db.uow() as uow:
@@ -336,6 +350,11 @@ class Engine:
         if self.format_checker is None:
             return []
         return [str(p) for p in self.format_checker(data)]
+
+    def _recipient_problems(self, content: DocumentContent) -> list[str]:
+        with self.db.uow(write=False) as uow:
+            directory = self.directory.get(uow)
+        return recipient_problems(directory, content)
 
     def _series_id(self, key: SeriesKey) -> int:
         found = self._series.get(key)

@@ -64,6 +64,7 @@ class Guard(StrEnum):
     DELEGATION = "delegation"  # the authority chain is covered by delegations valid today
     APPROVALS_CURRENT = "approvals_current"  # approvals are for the current content hash
     SIGNED_CONTENT = "signed_content"  # what is issued is what was signed
+    RECIPIENTS = "recipients"  # Nơi nhận, symbol and Lưu line agree; every receiver reachable
     SAME_FORM = "same_form"  # a replacement has the replaced document's type
     CORRECTION_FORM = "correction_form"  # a correction (đính chính) is a công văn
 
@@ -101,7 +102,7 @@ TRANSITIONS: dict[tuple[State, Action], Transition] = {
         R.SIGNER,
         guards=[G.ASSIGNED_TO_ACTOR, G.SIGNATURE_MATCHES, G.DELEGATION, G.APPROVALS_CURRENT],
     ),
-    (S.SIGNED, A.ISSUE): _t(S.ISSUED, R.CLERK, guards=[G.SIGNED_CONTENT]),
+    (S.SIGNED, A.ISSUE): _t(S.ISSUED, R.CLERK, guards=[G.SIGNED_CONTENT, G.RECIPIENTS]),
     (S.ISSUED, A.DISPATCH): _t(S.DISPATCHED, R.CLERK),
     (S.DISPATCHED, A.ARCHIVE): _t(S.ARCHIVED, R.CLERK),
     (S.ISSUED, A.RECALL): _t(S.RECALLED, R.CLERK, guards=[G.REASON]),

@@ -15,11 +15,30 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--database", help="database URL (default: $VANTHU_DATABASE_URL or ./var/vanthu.sqlite3)"
     )
+    parser.add_argument(
+        "--package",
+        metavar="FILE",
+        help="check a case file's hand-over package (zip) instead of the database",
+    )
     parser.set_defaults(run=run)
+
+
+def verify_package_file(path: str) -> int:
+    """`vanthu verify --package FILE`: manifest, metadata and container of a hand-over zip."""
+    from workflow.handover import verify_package
+
+    problems = verify_package(path)
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    print(f"verify: {path}: OK" if not problems else f"verify: {len(problems)} problem(s)")
+    return 0 if not problems else 1
 
 
 def run(args: argparse.Namespace) -> int:
     import importlib
+
+    if args.package:
+        return verify_package_file(args.package)
 
     from workflow.store import Database
     from workflow.verify import verify

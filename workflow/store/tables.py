@@ -156,3 +156,147 @@ number_ledger = sa.Table(
     sa.CheckConstraint("status IN ('issued', 'recalled')", name="status"),
     sa.CheckConstraint("number >= 1", name="number"),
 )
+
+# -- Directory, deliveries, case files (workflow.directory, workflow.dispatching) ---------------
+# The directory is loaded whole (replace-all) from fixtures or an import; `dir_revision` counts
+# loads so long-lived engines know when to re-read it.
+
+dir_revision = sa.Table(
+    "dir_revision",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("loaded_at", When, nullable=False),
+    sa.CheckConstraint("id = 1", name="single_row"),
+)
+
+dir_organisations = sa.Table(
+    "dir_organisations",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("code", sa.String(40), nullable=False, index=True),
+    sa.Column("organ_id", sa.String(30), nullable=True),
+    sa.Column("parent_id", sa.String(80), nullable=True),
+    sa.Column("aliases", Json, nullable=False),
+    sa.Column("channels", Json, nullable=False),
+)
+
+dir_people = sa.Table(
+    "dir_people",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+)
+
+dir_units = sa.Table(
+    "dir_units",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("organisation_id", sa.ForeignKey("dir_organisations.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("code", sa.String(40), nullable=False),
+    sa.Column("aliases", Json, nullable=False),
+    sa.Column("channels", Json, nullable=False),
+)
+
+dir_positions = sa.Table(
+    "dir_positions",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("organisation_id", sa.ForeignKey("dir_organisations.id"), nullable=False, index=True),
+    sa.Column("unit_id", sa.ForeignKey("dir_units.id"), nullable=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("holder_id", sa.ForeignKey("dir_people.id"), nullable=True),
+    sa.Column("channels", Json, nullable=False),
+)
+
+dir_groups = sa.Table(
+    "dir_groups",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("aliases", Json, nullable=False),
+)
+
+dir_group_members = sa.Table(
+    "dir_group_members",
+    metadata,
+    sa.Column("group_id", sa.ForeignKey("dir_groups.id"), primary_key=True),
+    sa.Column("ord", sa.Integer, primary_key=True),
+    sa.Column("member_id", sa.String(80), nullable=False),
+)
+
+dir_delegations = sa.Table(
+    "dir_delegations",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("principal", sa.ForeignKey("dir_positions.id"), nullable=False),
+    sa.Column("delegate", sa.ForeignKey("dir_positions.id"), nullable=False),
+    sa.Column("prefix", sa.String(4), nullable=False),
+    sa.Column("scope", sa.Text, nullable=True),
+    sa.Column("valid_from", sa.Date, nullable=True),
+    sa.Column("valid_to", sa.Date, nullable=True),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), nullable=False, index=True),
+    sa.Column("target_key", sa.String(400), nullable=False),
+    sa.Column("target_name", sa.String(400), nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("purpose", sa.String(200), nullable=True),
+    sa.Column("via", sa.String(400), nullable=True),
+    sa.Column("channel", sa.String(10), nullable=False),
+    sa.Column("address", sa.String(400), nullable=True),
+    sa.Column("organ_id", sa.String(30), nullable=True),
+    sa.Column("status", sa.String(10), nullable=False, index=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("message_id", sa.String(400), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("updated_at", When, nullable=False),
+    sa.Column("sent_at", When, nullable=True),
+    sa.Column("received_at", When, nullable=True),
+    sa.UniqueConstraint("document_id", "target_key"),
+    sa.CheckConstraint("channel IN ('email', 'edxml', 'paper', 'internal')", name="channel"),
+    sa.CheckConstraint(
+        "status IN ('queued', 'sent', 'received', 'failed', 'returned')", name="status"
+    ),
+)
+
+case_files = sa.Table(
+    "case_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("issuer_code", sa.String(40), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("heading", sa.String(40), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("retention", sa.String(30), nullable=False),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("rights", sa.String(30), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.UniqueConstraint("issuer_code", "year", "heading", "number"),
+    sa.CheckConstraint("number >= 1 AND number <= 999", name="number"),
+)
+
+case_file_documents = sa.Table(
+    "case_file_documents",
+    metadata,
+    sa.Column("case_file_id", sa.ForeignKey("case_files.id"), primary_key=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), primary_key=True, index=True),
+    sa.Column("ordinal", sa.Integer, nullable=False),
+    sa.Column("added_at", When, nullable=False),
+    sa.UniqueConstraint("case_file_id", "ordinal"),
+)

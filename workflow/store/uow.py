@@ -10,6 +10,12 @@ import sqlalchemy as sa
 
 from numbering import allocator
 from workflow.document import Document, Event
+from workflow.store.dispatch_repos import (
+    CaseFileRepository,
+    DeliveryRepository,
+    DirectoryEntryRepository,
+    RegisterQueries,
+)
 from workflow.store.repositories import (
     AuditRepository,
     DirectoryRepository,
@@ -67,6 +73,10 @@ class UnitOfWork:
         self.files = FileRepository(conn)
         self.directory = DirectoryRepository(conn)
         self.numbers = NumberRepository(conn)
+        self.entries = DirectoryEntryRepository(conn)  # receivers: organisations, units, groups
+        self.deliveries = DeliveryRepository(conn)
+        self.casefiles = CaseFileRepository(conn)
+        self.registers = RegisterQueries(conn)
         return self
 
     def __exit__(
