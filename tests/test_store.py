@@ -27,8 +27,8 @@ def test_migrations_build_the_schema_the_code_uses(db):
         diff = compare_metadata(context, metadata)
         version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
     assert diff == []
-    # The newest migration script is the one applied (0002 adds directory, deliveries, case files).
-    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head() == "0002"
+    # The newest migration script is the one applied (0003 adds idempotency keys and settings).
+    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head() == "0003"
     db.migrate()  # running again is a no-op
 
 

@@ -300,3 +300,31 @@ case_file_documents = sa.Table(
     sa.Column("added_at", When, nullable=False),
     sa.UniqueConstraint("case_file_id", "ordinal"),
 )
+
+# -- HTTP API state (api/) ----------------------------------------------------------------------
+# Idempotency keys: the first response to a keyed POST, replayed for retries by any server
+# process. status is NULL while the first request is still running.
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("method", sa.String(10), nullable=False),
+    sa.Column("path", sa.String(2000), nullable=False),
+    sa.Column("body_sha256", Sha256, nullable=False),
+    sa.Column("status", sa.Integer, nullable=True),
+    sa.Column("headers", Json, nullable=True),
+    sa.Column("body", sa.LargeBinary, nullable=True),
+    sa.Column("created_at", When, nullable=False, index=True),
+    sa.Column("completed_at", When, nullable=True),
+)
+
+# Settings shared by every server process on the database (the token signing secret).
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+)

@@ -10,6 +10,13 @@ import sqlalchemy as sa
 
 from numbering import allocator
 from workflow.document import Document, Event
+from workflow.store.api_repos import (
+    AccountRepository,
+    DocumentQueries,
+    IdempotencyRepository,
+    SeriesQueries,
+    SettingsRepository,
+)
 from workflow.store.dispatch_repos import (
     CaseFileRepository,
     DeliveryRepository,
@@ -77,6 +84,11 @@ class UnitOfWork:
         self.deliveries = DeliveryRepository(conn)
         self.casefiles = CaseFileRepository(conn)
         self.registers = RegisterQueries(conn)
+        self.accounts = AccountRepository(conn)  # the HTTP API's: passwords, settings, keys
+        self.settings = SettingsRepository(conn)
+        self.idempotency = IdempotencyRepository(conn)
+        self.listings = DocumentQueries(conn)
+        self.series = SeriesQueries(conn)
         return self
 
     def __exit__(
