@@ -18,6 +18,9 @@ COMMANDS: tuple[str, ...] = (
     "register",
     "deliveries",
     "directory",
+    "serve",
+    "load_demo",
+    "demo",
 )
 
 

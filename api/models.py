@@ -1,0 +1,315 @@
+"""The API's request and response bodies (pydantic), and how domain values become them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from numbering.symbols import format_number
+from workflow.audit import AuditEntry
+from workflow.content import DocumentContent
+from workflow.deliveries import Delivery
+from workflow.document import Document
+from workflow.states import State
+from workflow.users import User
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- auth ------------------------------------------------------------------------------------
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds the token stays valid")
+    username: str
+    roles: list[str]
+
+
+class UserOut(BaseModel):
+    username: str
+    full_name: str
+    roles: list[str]
+    unit_code: str
+    issuer_code: str
+    position_title: str
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            username=user.username,
+            full_name=user.full_name,
+            roles=sorted(user.roles),
+            unit_code=user.unit_code,
+            issuer_code=user.issuer_code,
+            position_title=user.position_title,
+        )
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+class ApprovalOut(BaseModel):
+    role: str
+    actor: str
+    content_sha256: str
+    at: datetime
+    current: bool = Field(description="Given for the current content (an edit voids it)")
+
+
+class DocumentOut(BaseModel):
+    """A document as stored, with its ETag and, once issued, its number and date."""
+
+    id: int
+    state: State
+    version: int
+    etag: str = Field(description="The value to send back in If-Match")
+    content: DocumentContent
+    content_sha256: str
+    symbol: str = Field(description="Ký hiệu, e.g. 'TB-BGDĐT'")
+    signer: str | None
+    created_by: str
+    created_at: datetime | None
+    links: dict[str, int]
+    approvals: list[ApprovalOut]
+    number: int | None
+    number_symbol: str | None = Field(description="'07/TB-BGDĐT' once issued")
+    issued_date: date | None
+    issued_at: datetime | None
+    issued_sha256: str | None = Field(description="SHA-256 of the frozen issued .docx")
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentOut:
+        assert doc.id is not None
+        sha = doc.content_sha256
+        return cls(
+            id=doc.id,
+            state=doc.state,
+            version=doc.version,
+            etag=f'"{doc.id}-{doc.version}"',
+            content=doc.content,
+            content_sha256=sha,
+            symbol=doc.symbol or doc.content.symbol,
+            signer=doc.signer,
+            created_by=doc.created_by,
+            created_at=doc.created_at,
+            links=doc.links,
+            approvals=[
+                ApprovalOut(
+                    role=a.role,
+                    actor=a.actor,
+                    content_sha256=a.content_sha256,
+                    at=a.at,
+                    current=a.content_sha256 == sha,
+                )
+                for a in doc.approvals
+            ],
+            number=doc.number,
+            number_symbol=number_symbol(doc),
+            issued_date=doc.issued_date,
+            issued_at=doc.issued_at,
+            issued_sha256=doc.issued_sha256,
+        )
+
+
+def number_symbol(doc: Document) -> str | None:
+    if doc.number is None:
+        return None
+    return f"{format_number(doc.number)}/{doc.symbol or doc.content.symbol}"
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    state: State
+    version: int
+    doc_type: str
+    type_name: str
+    subject: str
+    symbol: str
+    number_symbol: str | None
+    signer: str | None
+    created_by: str
+    created_at: datetime | None
+    issued_date: date | None
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentSummary:
+        assert doc.id is not None
+        return cls(
+            id=doc.id,
+            state=doc.state,
+            version=doc.version,
+            doc_type=doc.content.doc_type,
+            type_name=doc.content.type.name,
+            subject=doc.content.subject,
+            symbol=doc.symbol or doc.content.symbol,
+            number_symbol=number_symbol(doc),
+            signer=doc.signer,
+            created_by=doc.created_by,
+            created_at=doc.created_at,
+            issued_date=doc.issued_date,
+        )
+
+
+class DocumentPage(BaseModel):
+    items: list[DocumentSummary]
+    next_before: int | None = Field(
+        description="Pass as ?before= for the next (older) page; null on the last page"
+    )
+
+
+class DocumentPatch(Body):
+    """A JSON merge patch (RFC 7396) of a draft: its content, its signer, or both."""
+
+    content: dict[str, Any] | None = Field(
+        None, description="Fields of the content to change; null removes an optional field"
+    )
+    signer: str | None = Field(None, max_length=64, description="Username of who signs")
+
+
+class ActionBody(Body):
+    comment: str | None = Field(
+        None, max_length=4000, description="Why (needed by return and recall)"
+    )
+
+
+class HistoryEntryOut(BaseModel):
+    seq: int
+    action: str
+    actor: str
+    role: str
+    from_state: str | None
+    to_state: str
+    at: datetime
+    content_sha256: str
+    comment: str | None
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def of(cls, e: AuditEntry) -> HistoryEntryOut:
+        return cls(
+            seq=e.seq,
+            action=e.action,
+            actor=e.actor,
+            role=e.role,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            at=e.at,
+            content_sha256=e.content_sha256,
+            comment=e.comment,
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
+
+
+# -- deliveries ------------------------------------------------------------------------------
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    document_id: int
+    target_key: str
+    target_name: str
+    line: int
+    purpose: str | None
+    via: str | None
+    channel: str
+    address: str | None
+    organ_id: str | None
+    status: str
+    error: str | None
+    message_id: str | None
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+    received_at: datetime | None
+
+    @classmethod
+    def of(cls, d: Delivery) -> DeliveryOut:
+        return cls(**{**d.__dict__, "status": str(d.status)})
+
+
+class DeliveryPatch(Body):
+    status: Literal["queued", "sent", "received", "failed", "returned"]
+    error: str | None = Field(None, max_length=4000, description="What went wrong (failed)")
+
+
+# -- registers -------------------------------------------------------------------------------
+
+
+class SeriesOut(BaseModel):
+    slug: str = Field(description="The series in one URL segment: 'BGDĐT-VB'")
+    series: str = Field(description="ISSUER/REGISTER, as the command line writes it")
+    issuer_code: str
+    register_code: str = Field(description="'VB', 'MAT', 'QPPL-TT' …")
+    name: str
+    years: list[int]
+
+
+class RegisterRowOut(BaseModel):
+    """The ten columns of Phụ lục IV, in order."""
+
+    number_symbol: str
+    date: date
+    type_and_subject: str
+    signer: str
+    recipients: str
+    archive: str
+    copies: int
+    transfer_date: date | None
+    received: str
+    note: str
+
+
+class RegisterOut(BaseModel):
+    series: str
+    slug: str
+    year: int
+    columns: list[str] = Field(description="The decree's column titles (1)–(10)")
+    rows: list[RegisterRowOut]
+
+
+# -- case files ------------------------------------------------------------------------------
+
+
+class CaseFileIn(Body):
+    issuer_code: str = Field(min_length=1, max_length=40)
+    year: int = Field(ge=1945, le=2200)
+    heading: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1, max_length=2000)
+    retention: str | int = Field(description="'Vĩnh viễn' or 'N năm' (or a number of years)")
+    owner: str = Field(min_length=1, max_length=200)
+    numbering: Literal["list", "heading"] = "list"
+    rights: str | None = Field(None, max_length=30)
+    note: str | None = Field(None, max_length=2000)
+
+
+class CaseFileOut(BaseModel):
+    id: int
+    code: str = Field(description="'01.VP'")
+    issuer_code: str
+    year: int
+    number: int
+    heading: str
+    title: str
+    retention: str
+    owner: str
+    rights: str | None
+    note: str | None
+
+
+class CaseFileAssign(Body):
+    document_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class CaseFileAssigned(BaseModel):
+    case_file_id: int
+    document_id: int
+    ordinal: int = Field(description="DocOrdinal: the document's place in the case file")
