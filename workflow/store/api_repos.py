@@ -220,10 +220,13 @@ class IdempotencyRepository:
             insert = _insert(self.conn, idempotency_keys).values(
                 username=username, key=key, created_at=utc(now), **fingerprint
             )
-            done = self.conn.execute(
-                insert.on_conflict_do_nothing(index_elements=["username", "key"])
-            )
-            if done.rowcount == 1:
+            # RETURNING, not rowcount: an INSERT's rowcount is not reliable on every driver.
+            inserted = self.conn.execute(
+                insert.on_conflict_do_nothing(index_elements=["username", "key"]).returning(
+                    idempotency_keys.c.key
+                )
+            ).first()
+            if inserted is not None:
                 return Claim("new")
             row = self._row(username, key)
             assert row is not None
