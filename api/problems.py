@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from workflow.errors import GuardFailed, InvalidContent, VanthuError
@@ -233,6 +234,18 @@ def _validation_problem(request: Request, exc: RequestValidationError) -> Proble
     )
 
 
+def _current_etag(request: Request) -> str | None:
+    actor = getattr(request.state, "actor", None)
+    document_id = request.path_params.get("document_id")
+    if actor is None or document_id is None:
+        return None
+    try:
+        doc = request.app.state.services.engine.get(actor, int(document_id))
+    except VanthuError:
+        return None
+    return f'"{doc.id}-{doc.version}"'
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a problem."""
 
@@ -247,8 +260,8 @@ def install(app: FastAPI) -> None:
     async def _vanthu(request: Request, exc: VanthuError) -> Response:
         p = _vanthu_problem(request, exc)
         headers = {}
-        if exc.code == "stale_version":
-            etag = getattr(request.state, "current_etag", None)
+        if exc.code == "stale_version":  # tell the client which version is current
+            etag = await run_in_threadpool(_current_etag, request)
             if etag:
                 headers["ETag"] = etag
         return problem_response(p, headers)
