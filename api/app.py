@@ -30,6 +30,7 @@ from workflow.store import Database
 from workflow.store.api_repos import setup_lock
 
 TITLE = "vanthu"
+PROBLEM_REF = "#/components/schemas/Problem"
 DESCRIPTION = (
     "Document workflow for Vietnamese official documents (Decree 30/2020/NĐ-CP): draft,"
     " review, check format, sign, issue with gap-free numbers, dispatch, archive.\n\n"
@@ -102,12 +103,20 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
+    problem = {"content": {problems.MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}}}
     for path in schema.get("paths", {}).values():
-        for operation in path.values():
-            for response in operation.get("responses", {}).values():
+        for method, operation in path.items():
+            answers = operation.setdefault("responses", {})
+            for response in answers.values():
                 content = response.get("content", {})
                 body = content.get("application/json", {})
-                if body.get("schema", {}).get("$ref", "").endswith("/Problem"):
+                if body.get("schema", {}).get("$ref", "") == PROBLEM_REF:
                     content[problems.MEDIA_TYPE] = content.pop("application/json")
+            # Cross-cutting answers: an unreadable body, and Idempotency-Key refusals on POST.
+            extra = {"400": "Bad Request"} if "requestBody" in operation else {}
+            if method == "post":
+                extra |= {"409": "Conflict", "422": "Unprocessable Content"}
+            for status, phrase in extra.items():
+                answers.setdefault(status, {"description": phrase, **problem})
     app.openapi_schema = schema
     return schema

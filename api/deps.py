@@ -66,7 +66,7 @@ async def current_actor(
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 DatabaseDep = Annotated[Database, Depends(get_db)]
-DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id")]
+DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id", examples=[1])]
 
 
 def etag(doc: Document) -> str:
@@ -103,6 +103,7 @@ def expected_version(
         Header(
             alias="If-Match",
             description="The ETag of the version you read (GET); required for every change",
+            examples=['"1-1"'],
         ),
     ] = None,
 ) -> int:

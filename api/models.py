@@ -173,6 +173,10 @@ class DocumentPatch(Body):
 
 
 class ActionBody(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"comment": "Đề nghị sửa trích yếu"}]}
+    )
+
     comment: str | None = Field(
         None, max_length=4000, description="Why (needed by return and recall)"
     )
@@ -237,6 +241,10 @@ class DeliveryOut(BaseModel):
 
 
 class DeliveryPatch(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "received"}]}
+    )
+
     status: Literal["queued", "sent", "received", "failed", "returned"]
     error: str | None = Field(None, max_length=4000, description="What went wrong (failed)")
 
@@ -280,6 +288,22 @@ class RegisterOut(BaseModel):
 
 
 class CaseFileIn(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "issuer_code": "BGDĐT",
+                    "year": 2021,
+                    "heading": "VP",
+                    "title": "Hồ sơ Hội nghị công tác văn phòng năm 2021",
+                    "retention": "Vĩnh viễn",
+                    "owner": "Vũ Thị Mai",
+                }
+            ]
+        },
+    )
+
     issuer_code: str = Field(min_length=1, max_length=40)
     year: int = Field(ge=1945, le=2200)
     heading: str = Field(min_length=1, max_length=40)
@@ -306,6 +330,8 @@ class CaseFileOut(BaseModel):
 
 
 class CaseFileAssign(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"document_id": 2}]})
+
     document_id: int = Field(ge=1, le=2**31 - 1)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -64,10 +64,12 @@ CODES: dict[str, tuple[int, str]] = {
     "idempotency_in_progress": (409, "Yêu cầu cùng khóa Idempotency-Key đang được xử lý"),
     "invalid_idempotency_key": (422, "Khóa Idempotency-Key không hợp lệ"),
     "request_invalid": (422, "Yêu cầu không hợp lệ"),
+    "invalid_input": (422, "Giá trị không hợp lệ"),
     "not_authenticated": (401, "Chưa đăng nhập"),
     "invalid_token": (401, "Mã truy cập không hợp lệ hoặc đã hết hạn"),
     "invalid_credentials": (401, "Sai tên đăng nhập hoặc mật khẩu"),
     "method_not_allowed": (405, "Phương thức không được hỗ trợ"),
+    "malformed_request": (400, "Yêu cầu sai cú pháp"),
     "invalid_delivery_status": (422, "Trạng thái chuyển phát không hợp lệ"),
     "case_file_error": (422, "Hồ sơ không hợp lệ"),
     "invalid_directory": (422, "Danh bạ không hợp lệ"),
@@ -266,6 +268,16 @@ def install(app: FastAPI) -> None:
                 headers["ETag"] = etag
         return problem_response(p, headers)
 
+    @app.exception_handler(ValidationError)
+    async def _model(request: Request, exc: ValidationError) -> Response:
+        # A domain model refused values the route passed on (e.g. a case file's heading code).
+        problems = InvalidContent.from_pydantic(exc).problems
+        errors = [FieldError(field=f or "body", rule="invalid", message=m) for f, m in problems]
+        fields = ", ".join(e.field for e in errors)
+        en = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        p = problem("invalid_input", en, f"giá trị sai ở {fields}", errors=errors)
+        return problem_response(p.model_copy(update={"instance": request.url.path}))
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         return problem_response(_validation_problem(request, exc))
@@ -273,11 +285,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
-        code = {404: "not_found", 405: "method_not_allowed"}.get(status, f"http_{status}")
+        code = {400: "malformed_request", 404: "not_found", 405: "method_not_allowed"}.get(
+            status, f"http_{status}"
+        )
         en = str(exc.detail) if exc.detail else HTTPStatus(status).phrase
         if status == 404:
             en = f"no such resource: {request.method} {request.url.path}"
         vi = {
+            400: "không đọc được nội dung yêu cầu (JSON hoặc biểu mẫu sai cú pháp)",
             404: f"không có tài nguyên {request.url.path}",
             405: f"{request.url.path} không nhận phương thức {request.method}",
         }.get(status, f"yêu cầu bị từ chối (HTTP {status})")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query
+import yaml
+from fastapi import APIRouter, Body, Header, Query
 from fastapi.responses import Response
 from pydantic import ValidationError
 
@@ -25,10 +26,23 @@ from api.problems import ProblemError, responses
 from api.responses import document_response, json_response
 from workflow import queries
 from workflow.content import DocumentContent
+from workflow.demo import SEED_YAML
 from workflow.errors import InvalidContent
 from workflow.states import State
 
 router = APIRouter(prefix="/documents", tags=["documents"])
+
+
+def _seed_example() -> list[dict[str, Any]]:
+    """The seed notice as the example body, in the schema's own form (from a source checkout)."""
+    try:
+        seed = DocumentContent.model_validate(yaml.safe_load(SEED_YAML.read_text(encoding="utf-8")))
+    except OSError:
+        return []
+    return [seed.model_dump(mode="json", exclude_none=True)]
+
+
+SEED_EXAMPLE = _seed_example()
 
 
 @router.post(
@@ -38,7 +52,7 @@ router = APIRouter(prefix="/documents", tags=["documents"])
     responses=responses(401, 403, 409, 422),
 )
 def create(
-    content: DocumentContent,
+    content: Annotated[DocumentContent, Body(examples=SEED_EXAMPLE)],
     actor: CurrentActor,
     engine: EngineDep,
     _key: IdempotencyKey,
@@ -49,6 +63,7 @@ def create(
             pattern=r"^[^\x00-\x1f\x7f]+$",
             description="Username of who signs; by default the signer whose name the"
             " signature block prints",
+            examples=["signer"],
         ),
     ] = None,
 ) -> Response:
