@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import FieldError, Problem, problem, problem_response
-from workflow.store.api_repos import Claim, StoredResponse
+from workflow.store.api_repos import Claim, StoredResponse, bookkeeping
 
 if TYPE_CHECKING:
     from api.deps import Services
@@ -118,8 +118,8 @@ async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
 def _claim(services: Services, username: str, key: str, path: str, sha: str) -> Claim:
     now = datetime.now(UTC)
     settings = services.settings
-    with services.db.uow() as uow:
-        claim = uow.idempotency.claim(
+    with bookkeeping(services.db) as keys:
+        claim = keys.claim(
             username,
             key,
             method="POST",
@@ -129,20 +129,17 @@ def _claim(services: Services, username: str, key: str, path: str, sha: str) -> 
             abandoned_before=now - timedelta(seconds=settings.idempotency_abandon_seconds),
             expired_before=now - timedelta(hours=settings.idempotency_hours),
         )
-        uow.commit()
     return claim
 
 
 def _complete(services: Services, username: str, key: str, response: StoredResponse) -> None:
-    with services.db.uow() as uow:
-        uow.idempotency.complete(username, key, response, datetime.now(UTC))
-        uow.commit()
+    with bookkeeping(services.db) as keys:
+        keys.complete(username, key, response, datetime.now(UTC))
 
 
 def _release(services: Services, username: str, key: str) -> None:
-    with services.db.uow() as uow:
-        uow.idempotency.release(username, key)
-        uow.commit()
+    with bookkeeping(services.db) as keys:
+        keys.release(username, key)
 
 
 def _invalid_key() -> Problem:

@@ -63,6 +63,33 @@ def setup_lock(db: Database) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+@contextlib.contextmanager
+def bookkeeping(db: Database) -> Iterator[IdempotencyRepository]:
+    """A write transaction for idempotency records whose commit does not wait for the disk.
+
+    Losing the last of these records in a power cut only turns a replay into a re-run, which
+    If-Match then refuses; the workflow's own commits keep full durability. PostgreSQL:
+    synchronous_commit off for this transaction. SQLite: synchronous=NORMAL on the connection
+    for this transaction only (WAL: a later FULL commit syncs these frames too).
+    """
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection if db.dialect == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA synchronous=NORMAL")  # before BEGIN: SQLite refuses it inside
+        try:
+            with conn.begin():
+                if db.dialect == "postgresql":
+                    conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                yield IdempotencyRepository(conn)
+        finally:
+            if raw is not None:
+                try:
+                    raw.execute("PRAGMA synchronous=FULL")
+                except Exception:
+                    conn.invalidate()  # never hand a less durable connection back to the pool
+                    raise
+
+
 class SettingsRepository:
     """Named values every server process on the database shares."""
 
