@@ -203,9 +203,10 @@ def _vanthu_problem(request: Request, exc: VanthuError) -> Problem:
             f"không thể {_what(request)} ở trạng thái hiện tại của văn bản (bảng chuyển trạng thái)"
         )
     elif code == "stale_version":
+        doc = request.path_params.get("document_id")
         vi = (
-            f"{_what(request)} đã thay đổi sau phiên bản ghi trong If-Match;"
-            " hãy tải lại (GET) rồi thử lại"
+            f"văn bản {doc if doc is not None else ''} đã thay đổi sau phiên bản ghi trong"
+            " If-Match; hãy tải lại (GET) rồi thử lại"
         )
     elif code == "not_found":
         vi = f"không có {_what(request)}"
