@@ -22,6 +22,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import tempfile
+    import time
 
     import httpx
     import yaml
@@ -51,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
         with serving(app) as base, httpx.Client(base_url=base, timeout=60) as client:
             print(f"vanthu demo: temporary server {base}, database {tmp}/demo.sqlite3")
             auth = flow.logins(client, users, DEMO_PASSWORD)
+            start = time.perf_counter()
             doc, etag = flow.create(client, auth["drafter"], seed)
-            say("drafter", "create", doc["state"], 0.0)
+            say("drafter", "create", doc["state"], time.perf_counter() - start)
             name, draft = flow.download(client, auth["drafter"], doc["id"], "draft")
             print(f"    draft: {write_bytes(out / name, draft)}")
             doc, etag = flow.walk(
