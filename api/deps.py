@@ -13,7 +13,6 @@ from fastapi.security import OAuth2PasswordBearer
 from api.auth import Tokens, not_authenticated
 from api.problems import FieldError, ProblemError
 from api.settings import Settings
-from workflow.document import Document
 from workflow.engine import Engine
 from workflow.store import Database
 from workflow.users import Actor
@@ -67,11 +66,6 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 DatabaseDep = Annotated[Database, Depends(get_db)]
 DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id", examples=[1])]
-
-
-def etag(doc: Document) -> str:
-    """Strong ETag of a document version: '"<id>-<version>"'."""
-    return f'"{doc.id}-{doc.version}"'
 
 
 _TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -52,9 +53,7 @@ class IdempotencyMiddleware:
             await _send_problem(scope, send, _invalid_key())
             return
         body, replay = await _read_body(receive)
-        path = scope["path"] + (
-            f"?{scope['query_string'].decode()}" if scope["query_string"] else ""
-        )
+        path = _target(scope)
         claim = await run_in_threadpool(
             _claim, services, username, key, path, hashlib.sha256(body).hexdigest()
         )
@@ -65,32 +64,54 @@ class IdempotencyMiddleware:
         if claim.outcome != "new":
             await _send_problem(scope, send, _refusal(claim, key))
             return
-        captured: dict[str, object] = {"status": 500, "headers": [], "body": []}
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                captured["status"] = message["status"]
-                captured["headers"] = list(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                captured["body"].append(message.get("body", b""))  # type: ignore[attr-defined]
-            await send(message)
-
+        captured = _Captured()
         try:
-            await self.app(scope, replay, capture)
+            await self.app(scope, replay, captured.wrap(send))
         except BaseException:
             await run_in_threadpool(_release, services, username, key)
             raise
-        status = int(captured["status"])  # type: ignore[call-overload]
-        if status >= 500:
+        if captured.status >= 500:  # not an answer to replay: let the retry run again
             await run_in_threadpool(_release, services, username, key)
             return
-        kept = {
-            k.decode("latin-1").lower(): v.decode("latin-1")
-            for k, v in captured["headers"]  # type: ignore[attr-defined]
-            if k.decode("latin-1").lower() in KEPT_HEADERS
-        }
-        stored = StoredResponse(status, kept, b"".join(captured["body"]))  # type: ignore[arg-type]
+        stored = captured.stored()
         await run_in_threadpool(_complete, services, username, key, stored)
+
+
+def _target(scope: Scope) -> str:
+    """The request target as sent (percent-encoded, so never a NUL), at most 2000 characters."""
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+    target = raw.decode("latin-1")
+    if scope.get("query_string"):
+        target += "?" + scope["query_string"].decode("latin-1")
+    if len(target) > 2000:  # the column's size; the hash keeps long targets apart
+        target = target[:1900] + "#" + hashlib.sha256(target.encode("latin-1")).hexdigest()
+    return target
+
+
+@dataclass
+class _Captured:
+    """The response as it goes out: status, the headers worth replaying, the body."""
+
+    status: int = 500
+    headers: dict[str, str] = field(default_factory=dict)
+    body: list[bytes] = field(default_factory=list)
+
+    def wrap(self, send: Send) -> Send:
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.status = message["status"]
+                for k, v in message.get("headers", []):
+                    name = k.decode("latin-1").lower()
+                    if name in KEPT_HEADERS:
+                        self.headers[name] = v.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                self.body.append(message.get("body", b""))
+            await send(message)
+
+        return capture
+
+    def stored(self) -> StoredResponse:
+        return StoredResponse(self.status, self.headers, b"".join(self.body))
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, Receive]:

@@ -54,6 +54,11 @@ class UserOut(BaseModel):
 # -- documents -------------------------------------------------------------------------------
 
 
+def etag(doc: Document) -> str:
+    """Strong ETag of a document version: '"<id>-<version>"' (what If-Match sends back)."""
+    return f'"{doc.id}-{doc.version}"'
+
+
 class ApprovalOut(BaseModel):
     role: str
     actor: str
@@ -91,7 +96,7 @@ class DocumentOut(BaseModel):
             id=doc.id,
             state=doc.state,
             version=doc.version,
-            etag=f'"{doc.id}-{doc.version}"',
+            etag=etag(doc),
             content=doc.content,
             content_sha256=sha,
             symbol=doc.symbol or doc.content.symbol,

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.models import etag
 from workflow.errors import GuardFailed, InvalidContent, VanthuError
 
 MEDIA_TYPE = "application/problem+json"
@@ -246,7 +247,7 @@ def _current_etag(request: Request) -> str | None:
         doc = request.app.state.services.engine.get(actor, int(document_id))
     except VanthuError:
         return None
-    return f'"{doc.id}-{doc.version}"'
+    return etag(doc)
 
 
 def install(app: FastAPI) -> None:
@@ -264,9 +265,9 @@ def install(app: FastAPI) -> None:
         p = _vanthu_problem(request, exc)
         headers = {}
         if exc.code == "stale_version":  # tell the client which version is current
-            etag = await run_in_threadpool(_current_etag, request)
-            if etag:
-                headers["ETag"] = etag
+            current = await run_in_threadpool(_current_etag, request)
+            if current:
+                headers["ETag"] = current
         return problem_response(p, headers)
 
     @app.exception_handler(ValidationError)

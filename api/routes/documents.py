@@ -17,11 +17,10 @@ from api.deps import (
     EngineDep,
     ExpectedVersion,
     IdempotencyKey,
-    etag,
     if_match_versions,
 )
 from api.inputs import no_nul
-from api.models import DocumentOut, DocumentPage, DocumentPatch, DocumentSummary
+from api.models import DocumentOut, DocumentPage, DocumentPatch, DocumentSummary, etag
 from api.problems import ProblemError, responses
 from api.responses import document_response, json_response
 from workflow import queries
