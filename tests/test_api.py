@@ -364,6 +364,16 @@ def test_a_key_reused_with_another_body_or_path_is_refused(client, auth):
     assert_problem(bad, 422, "invalid_idempotency_key")
 
 
+def test_keyed_requests_to_odd_paths_are_refused_cleanly(client, auth):
+    # The key's fingerprint keeps the target as sent: a NUL or a long path never reaches SQL.
+    headers = {**auth["clerk"], "Idempotency-Key": str(uuid.uuid4())}
+    r = client.post("/casefiles/%00/documents", json={"document_id": 1}, headers=headers)
+    assert_problem(r, 422, "request_invalid")
+    headers = {**auth["clerk"], "Idempotency-Key": str(uuid.uuid4())}
+    r = client.post("/documents?x=" + "é" * 3000, json=SEED_JSON, headers=headers)
+    assert_problem(r, 403, "forbidden")
+
+
 def test_a_retry_while_the_first_request_runs_is_409(client, auth, app):
     doc, etag = create(client, auth)
     key = str(uuid.uuid4())
