@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from numbering.symbols import format_number
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent
-from workflow.deliveries import Delivery
 from workflow.document import Document
 from workflow.states import State
 from workflow.users import User
@@ -218,31 +217,6 @@ class HistoryEntryOut(BaseModel):
 
 
 # -- deliveries ------------------------------------------------------------------------------
-
-
-class DeliveryOut(BaseModel):
-    id: int
-    document_id: int
-    target_key: str
-    target_name: str
-    line: int
-    purpose: str | None
-    via: str | None
-    channel: str
-    address: str | None
-    organ_id: str | None
-    status: str
-    error: str | None
-    message_id: str | None
-    attempts: int
-    created_at: datetime
-    updated_at: datetime
-    sent_at: datetime | None
-    received_at: datetime | None
-
-    @classmethod
-    def of(cls, d: Delivery) -> DeliveryOut:
-        return cls(**{**d.__dict__, "status": str(d.status)})
 
 
 class DeliveryPatch(Body):

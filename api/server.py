@@ -1,14 +1,18 @@
-"""Running the app under uvicorn: in this process (a thread, for `vanthu demo`, tests and the
-benchmark) on a socket bound before the server starts, so no other program can take the port."""
+"""Running the app under uvicorn: in this process (a thread, for `vanthu demo` and tests) on a
+socket bound before the server starts, or as `vanthu serve` processes (tests, benchmarks)."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -43,3 +47,54 @@ def serving(app: FastAPI, host: str = "127.0.0.1", *, log_level: str = "warning"
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+@contextmanager
+def serve_process(
+    log: Path,
+    env: Mapping[str, str],
+    *args: str,
+    port: int | None = None,
+    cwd: str | Path | None = None,
+    timeout: float = 60,
+) -> Iterator[str]:
+    """A `vanthu serve` process (output to `log`) until /health answers; yields its base URL.
+
+    Stopped (SIGTERM, then SIGKILL) when the block ends. For tests and benchmarks that need
+    several real server processes on one database.
+    """
+    if port is None:
+        with bound_socket() as probe:
+            port = probe.getsockname()[1]
+    vanthu = str(Path(sys.executable).with_name("vanthu"))
+    out = log.open("w", encoding="utf-8")
+    proc = subprocess.Popen(
+        [vanthu, "serve", "--port", str(port), "--log-level", "warning", *args],
+        cwd=cwd,
+        env=dict(env),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"vanthu serve exited {proc.returncode}: {log.read_text()}")
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"vanthu serve did not answer {base}/health in {timeout} s")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        out.close()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from api import flow  # noqa: E402
 from api.demo_world import DEMO_PASSWORD  # noqa: E402
+from api.server import serve_process  # noqa: E402
 from workflow import rendering  # noqa: E402
 from workflow.demo import SEED_YAML, load_directory  # noqa: E402
 from workflow.dispatching import load_directory as load_receivers  # noqa: E402
@@ -52,50 +52,15 @@ USERS = ("drafter", "unit_head", "format_checker", "signer", "clerk")
 TARGET_FLOWS, TARGET_P99_MS = 100.0, 20.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def servers(url: str, count: int, logs: Path) -> Iterator[list[str]]:
     """`count` vanthu serve processes on one database; their base URLs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VANTHU_")}
     env["VANTHU_DATABASE_URL"] = url
-    procs, bases = [], []
-    try:
-        for i in range(count):
-            port = free_port()
-            out = (logs / f"serve-{i}.log").open("w")
-            procs.append(
-                subprocess.Popen(
-                    [VANTHU, "serve", "--port", str(port), "--log-level", "warning"],
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            bases.append(f"http://127.0.0.1:{port}")
-        for base, proc in zip(bases, procs, strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"vanthu serve exited {proc.returncode}; see {logs}")
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{base} did not start")
-                time.sleep(0.1)
-        yield bases
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
+    with ExitStack() as stack:
+        yield [
+            stack.enter_context(serve_process(logs / f"serve-{i}.log", env)) for i in range(count)
+        ]
 
 
 def one_flow(client: httpx.Client, auth: dict, seed: dict, times: dict[str, list[float]]) -> str:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +16,7 @@ import yaml
 
 from api.app import create_app
 from api.demo_world import DEMO_PASSWORD
+from api.server import serve_process
 from api.settings import Settings
 
 from .conftest import ROOT, SEED
@@ -93,47 +91,10 @@ def assert_problem(r: httpx.Response, status: int, code: str) -> dict:
     return body
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def vanthu_serve(log: Path, env_extra: dict[str, str], *args: str) -> Iterator[str]:
     """A real `vanthu serve` process on a free port, output to `log`; yields its base URL."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VANTHU_")}
     env.update(env_extra)
-    out = log.open("w", encoding="utf-8")
-    proc = subprocess.Popen(
-        [VANTHU, "serve", "--port", str(port), "--log-level", "warning", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"vanthu serve exited {proc.returncode}: {log.read_text()}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("vanthu serve did not answer /health within 60 s")
-            time.sleep(0.1)
+    with serve_process(log, env, *args, cwd=ROOT) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        out.close()

@@ -27,19 +27,12 @@ from workflow.states import Action
 router = APIRouter(prefix="/documents", tags=["actions"])
 
 
-class ActionName(StrEnum):
-    """The transitions a client may ask for (edit is PATCH; issue numbers and dates)."""
-
-    SUBMIT = "submit"
-    APPROVE = "approve"
-    RETURN = "return"
-    PASS_FORMAT = "pass-format"
-    SIGN = "sign"
-    ISSUE = "issue"
-    DISPATCH = "dispatch"
-    ARCHIVE = "archive"
-    RECALL = "recall"
-    CANCEL = "cancel"
+# The transitions a client may ask for, as the engine names them: edit is PATCH, and replace /
+# correct make new documents.
+ActionName = StrEnum(  # type: ignore[misc]
+    "ActionName",
+    {a.name: a.value for a in Action if a not in (Action.EDIT, Action.REPLACE, Action.CORRECT)},
+)
 
 
 @router.post(
@@ -65,7 +58,7 @@ def act(
     """
     comment = body.comment if body else None
     no_nul(comment, "body.comment")
-    if action is ActionName.DISPATCH:
+    if action == Action.DISPATCH:
         outcome = dispatching.dispatch(
             engine,
             actor,

@@ -10,30 +10,31 @@ from pydantic import TypeAdapter
 
 from api.deps import MAX_ID, CurrentActor, DocumentId, EngineDep
 from api.inputs import no_nul
-from api.models import DeliveryOut, DeliveryPatch
+from api.models import DeliveryPatch
 from api.problems import responses
-from api.responses import json_response
 from workflow import dispatching
+from workflow.deliveries import Delivery
 
 router = APIRouter(prefix="/documents", tags=["deliveries"])
-_LIST = TypeAdapter(list[DeliveryOut])
+_ONE = TypeAdapter(Delivery)
+_LIST = TypeAdapter(list[Delivery])
 
 
 @router.get(
     "/{document_id:int}/deliveries",
-    response_model=list[DeliveryOut],
+    response_model=list[Delivery],
     responses=responses(401, 403, 404, 422),
 )
 def deliveries(document_id: DocumentId, actor: CurrentActor, engine: EngineDep) -> Response:
     """One delivery per receiver that dispatch made (email, edXML, paper, internal)."""
     engine.get(actor, document_id)  # the engine's read rule (a role) and 404
-    found = [DeliveryOut.of(d) for d in dispatching.deliveries(engine.db, document_id)]
+    found = dispatching.deliveries(engine.db, document_id)
     return Response(_LIST.dump_json(found), media_type="application/json")
 
 
 @router.patch(
     "/{document_id:int}/deliveries/{delivery_id:int}",
-    response_model=DeliveryOut,
+    response_model=Delivery,
     responses=responses(401, 403, 404, 422),
 )
 def set_status(
@@ -54,4 +55,4 @@ def set_status(
         error=body.error,
         clock=engine.clock,
     )
-    return json_response(DeliveryOut.of(delivery))
+    return Response(_ONE.dump_json(delivery), media_type="application/json")
