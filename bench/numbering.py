@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from workflow import content as content_module
 from workflow import rendering
 from workflow.demo import SEED_YAML, load_directory, signed_documents
+from workflow.dispatching import load_directory as load_receivers
 from workflow.engine import Engine
 from workflow.store import Database
 from workflow.users import Actor
@@ -92,6 +93,7 @@ def run_vanthu(pool: multiprocessing.pool.Pool, url: str, clients: int, issues: 
     db.migrate()
     engine = Engine(db, renderer=rendering)
     load_directory(engine)
+    load_receivers(db)  # the issue guard checks every recipient against it
     ids = signed_documents(engine, issues, content_module.read(SEED_YAML))
     seconds = _timed(pool, vanthu_client, [(url, ids[i::clients]) for i in range(clients)])
     with db.uow(write=False) as uow:
