@@ -70,6 +70,8 @@ def test_damaged_renditions_are_refused():
         Prepared.from_bytes(_join(magic, header, payload))
     with pytest.raises(ValueError, match="unreadable header"):
         Prepared.from_bytes(magic + b"\n{not json\n" + payload)
+    with pytest.raises(ValueError, match="pairs"):
+        Prepared.from_bytes(_join(magic, {**header, "entries": 5}, payload))
 
 
 NAMES = st.lists(

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from workflow.directory import Directory
-from workflow.errors import GuardFailed
+from workflow.errors import GuardFailed, InvalidContent
 from workflow.states import Action, State
 from workflow.store.tables import files, number_ledger
 from workflow.verify import verify
@@ -22,6 +22,7 @@ from .engine_support import (
     SEED_CONTENT,
     Clock,
     actor,
+    bulk_signed,
     make_engine,
     open_db,
     signed_document,
@@ -158,3 +159,17 @@ def test_a_directory_changed_after_signing_is_checked_again_at_issue(db):
         uow.entries.replace(data, SEPT)  # back to the full directory: a newer revision again
         uow.commit()
     assert engine.act(actor("clerk"), doc.id, Action.ISSUE).number == 1
+
+
+def test_content_that_cannot_be_rendered_is_signed_without_a_rendition(db):
+    """pass-format renders every draft, so only a bulk load can sign such content: nothing is
+    stored for it, and issue refuses it as it always did."""
+    engine = make_engine(db, Clock(SEPT))
+    broken = SEED_CONTENT.model_copy(update={"body": "Một[^1] hai./."})  # footnote undefined
+    (doc_id,) = bulk_signed(engine, 1, broken)
+    assert engine.get(actor("clerk"), doc_id).state is State.SIGNED
+    assert stored(db, doc_id, "signed") == []
+    with pytest.raises(InvalidContent, match="body"):
+        engine.act(actor("clerk"), doc_id, Action.ISSUE)
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(number_ledger)).scalar_one() == 0

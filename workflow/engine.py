@@ -263,9 +263,13 @@ class Engine:
         directory revision its recipient list resolves against without a problem (if any).
 
         None when the renderer cannot serialise it, or when the file would not print the
-        recipient list exactly (issue then prepares afresh, and its guard says why).
+        recipient list exactly or cannot be rendered at all (issue then prepares afresh and
+        reports why, as it did before renditions were stored).
         """
-        prepared = self.renderer.prepare(content, today=today)
+        try:
+            prepared = self.renderer.prepare(content, today=today)
+        except InvalidContent:
+            return None
         to_bytes = getattr(prepared, "to_bytes", None)
         if to_bytes is None or printed_problems(content, prepared.fill(None, None)):
             return None

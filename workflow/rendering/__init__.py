@@ -118,6 +118,10 @@ class Prepared:
             at += length
             return bytes(payload[at - length : at])
 
+        if not isinstance(index, list) or not all(
+            isinstance(e, list) and len(e) == 2 and isinstance(e[0], str) for e in index
+        ):
+            raise ValueError("prepared rendition: entries are not [name, layout] pairs")
         entries: list[tuple[str, Entry]] = []
         for name, layout in index:
             if isinstance(layout, int):
