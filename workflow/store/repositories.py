@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -109,7 +109,7 @@ def first_row(conn: sa.Connection, statement: sa.Select, params: dict[str, Any])
         return cursor.fetchone()
 
 
-@cache
+@lru_cache(maxsize=64)  # per (statement, engine dialect); engines come and go in tests
 def _compiled(statement: sa.Select, dialect: sa.Dialect) -> sa.Compiled:
     return statement.compile(dialect=dialect)
 
@@ -141,6 +141,7 @@ def to_document(row: Any) -> Document:
 
 
 def stale(document_id: int | None, expected_version: int) -> StaleVersion:
+    """The error for a write that found the document at another version than it read."""
     return StaleVersion(
         f"document {document_id} changed while this request ran (expected version"
         f" {expected_version}); reload it and try again"
