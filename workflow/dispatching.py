@@ -76,10 +76,8 @@ class DirectoryCache:
     """The stored directory, re-read only when its load revision changes."""
 
     def __init__(self) -> None:
-        self._held: tuple[int, Directory | None] = (
-            -1,
-            None,
-        )  # (revision, directory), swapped whole
+        # (revision, directory), replaced as one value so no reader pairs them wrongly
+        self._held: tuple[int, Directory | None] = (-1, None)
 
     def get(self, uow: UnitOfWork, revision: int | None = None) -> Directory | None:
         """The directory at `revision` (by default the stored one's, read on `uow`)."""
