@@ -28,8 +28,9 @@ def test_migrations_build_the_schema_the_code_uses(db):
         diff = compare_metadata(context, metadata)
         version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
     assert diff == []
-    # The newest migration script is the one applied (0003 adds signed renditions).
-    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head() == "0003"
+    # The newest migration script is the one applied (0003_signed_renditions adds them).
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert version == head == "0003_signed_renditions"
     db.migrate()  # running again is a no-op
 
 

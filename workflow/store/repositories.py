@@ -251,6 +251,12 @@ class DocumentRepository:
         done = self.conn.execute(statement, values)
         if done.rowcount != 1:
             raise stale(doc.id, expected_version)
+        self.saved(doc)
+
+    def saved(self, doc: Document) -> None:
+        """Every change of a document row ends here — save() and, on PostgreSQL, issue's
+        one-statement write (UnitOfWork.record_issue): what must change with the row in the
+        same transaction belongs here. Nothing yet."""
 
     def ids(self, *, states: Iterable[str] | None = None) -> list[int]:
         query = sa.select(documents.c.id).order_by(documents.c.id)

@@ -131,6 +131,7 @@ class UnitOfWork:
             )
             if self.conn.execute(issue_writes.statement(), values).scalar_one() != 1:
                 raise stale(doc.id, expected_version)
+            self.documents.saved(doc)
             return
         self.documents.save(
             doc, expected_version=expected_version, now=now, content=False, only=ISSUED_COLUMNS

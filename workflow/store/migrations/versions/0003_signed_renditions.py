@@ -1,6 +1,6 @@
 """Files of kind 'signed': the rendition the signer signed, filled in at issue.
 
-Revision ID: 0003
+Revision ID: 0003_signed_renditions
 Revises: 0002
 Create Date: 2026-11-22 10:00:00.000000
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0003"
+revision: str = "0003_signed_renditions"
 down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
