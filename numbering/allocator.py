@@ -58,19 +58,23 @@ def series_id(conn: sa.Connection, issuer_code: str, register: str) -> int:
     return int(found)
 
 
+_BUMP = (
+    sa.update(_counters)
+    .where(_counters.c.series_id == sa.bindparam("s"), _counters.c.year == sa.bindparam("y"))
+    .values(last_number=_counters.c.last_number + 1)
+    .returning(_counters.c.last_number)
+)
+_RECORD = sa.insert(_ledger)
+
+
 def take(conn: sa.Connection, series: int, year: int) -> int:
     """The next number of (series, year); the counter row stays locked until commit/rollback."""
-    bump = (
-        sa.update(_counters)
-        .where(_counters.c.series_id == series, _counters.c.year == year)
-        .values(last_number=_counters.c.last_number + 1)
-        .returning(_counters.c.last_number)
-    )
-    number = conn.execute(bump).scalar()
+    key = {"s": series, "y": year}
+    number = conn.execute(_BUMP, key).scalar()
     if number is None:  # first issue of the year in this series
         first = _insert(conn, _counters).values(series_id=series, year=year, last_number=0)
         conn.execute(first.on_conflict_do_nothing(index_elements=["series_id", "year"]))
-        number = conn.execute(bump).scalar_one()
+        number = conn.execute(_BUMP, key).scalar_one()
     return int(number)
 
 
@@ -85,17 +89,16 @@ def record(
     at: datetime,
 ) -> None:
     """The ledger row for a number just issued; UNIQUE(series, year, number) backs it."""
-    conn.execute(
-        sa.insert(_ledger).values(
-            series_id=series,
-            year=year,
-            number=number,
-            document_id=document_id,
-            symbol=symbol,
-            status=ISSUED,
-            at=at,
-        )
-    )
+    row = {
+        "series_id": series,
+        "year": year,
+        "number": number,
+        "document_id": document_id,
+        "symbol": symbol,
+        "status": ISSUED,
+        "at": at,
+    }
+    conn.execute(_RECORD, row)
 
 
 def recall(conn: sa.Connection, *, document_id: int, reason: str) -> None:

@@ -86,15 +86,18 @@ def bulk_signed(engine: Engine, count: int, content=SEED_CONTENT) -> list[int]:
     return signed_documents(engine, count, content)
 
 
-def open_db(kind: str, tmp_path, request) -> Database:
+def open_db(kind: str, tmp_path, request, *, migrate: bool = True) -> Database:
     """A migrated database of `kind` ('sqlite' or 'postgres'); PostgreSQL needs pg_url."""
     if kind == "sqlite":
+        if not migrate:
+            return Database(f"sqlite:///{tmp_path / 'unmigrated.sqlite3'}")
         return sqlite_db(tmp_path)
     pg_url = request.getfixturevalue("pg_url")
     ctx = pg_database(pg_url)
     url = ctx.__enter__()
     db = Database(url)
-    db.migrate()
+    if migrate:
+        db.migrate()
 
     def cleanup():
         db.dispose()

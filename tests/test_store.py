@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -27,9 +28,62 @@ def test_migrations_build_the_schema_the_code_uses(db):
         diff = compare_metadata(context, metadata)
         version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
     assert diff == []
-    # The newest migration script is the one applied (0003 adds idempotency keys and settings).
-    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head() == "0003"
+    # The newest migration script is the one applied (0004 adds signed renditions).
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert version == head == "0004"
     db.migrate()  # running again is a no-op
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_0003_keeps_stored_files_and_admits_signed_renditions(kind, request, tmp_path):
+    """Upgrading a 0002 database with files in it: they stay, kind 'signed' is allowed."""
+    db = _database_at(kind, "0002", tmp_path, request)
+    now = "2021-09-20 02:00:00"
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO documents (id, issuer_code, doc_type, drafting_unit, state, version,"
+            " content, content_sha256, created_by, approvals, links, created_at, updated_at)"
+            f" VALUES (1, 'BGDĐT', 'thong_bao', 'VP', 'draft', 1, '{{}}', '{'0' * 64}',"
+            f" 'drafter', '[]', '{{}}', '{now}', '{now}')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO files (document_id, kind, bytes, sha256, created_at)"
+            f" VALUES (1, 'draft', {_blob(db)}, '{'1' * 64}', '{now}')"
+        )
+    db.migrate()
+    with db.engine.begin() as conn:
+        rows = conn.exec_driver_sql("SELECT kind, bytes, sha256 FROM files").all()
+        assert [(k, bytes(b), s) for k, b, s in rows] == [("draft", b"\x00\xff", "1" * 64)]
+        conn.exec_driver_sql(
+            "INSERT INTO files (document_id, kind, bytes, sha256, created_at,"
+            f" directory_revision) VALUES (1, 'signed', {_blob(db)}, '{'2' * 64}', '{now}', 3)"
+        )
+        with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+            conn.exec_driver_sql(
+                "INSERT INTO files (document_id, kind, bytes, sha256, created_at)"
+                f" VALUES (1, 'final', {_blob(db)}, '{'3' * 64}', '{now}')"
+            )
+        if kind == "postgres":  # file bytes are stored uncompressed, out of line
+            storage = conn.exec_driver_sql(
+                "SELECT attstorage FROM pg_attribute"
+                " WHERE attrelid = 'files'::regclass AND attname = 'bytes'"
+            ).scalar_one()
+            assert storage == "e"
+
+
+def _blob(db: Database) -> str:
+    return "X'00ff'" if db.dialect == "sqlite" else "'\\x00ff'::bytea"
+
+
+def _database_at(kind: str, revision: str, tmp_path, request) -> Database:
+    """A database of `kind` migrated to `revision` only."""
+    db = open_db(kind, tmp_path, request, migrate=False)
+    config = alembic_config()
+    with db.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+        conn.commit()
+    return db
 
 
 def test_unique_number_per_series_and_year_is_in_the_schema(db):

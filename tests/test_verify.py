@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 import sqlalchemy as sa
 
@@ -39,6 +41,7 @@ def test_intact_database_verifies(world):
     result = verify(db, RENDERER)
     assert result.problems == []
     assert (result.documents, result.rerendered, result.ledger_rows) == (5, 3, 3)
+    assert result.renditions == 4  # three issued and one signed document's
     # recalled 7, dispatched 7, issued 6, draft 1, signed 5 entries
     assert result.audit_entries == 7 + 7 + 6 + 1 + 5
 
@@ -83,6 +86,35 @@ def test_altered_issued_file_fails(world):
     assert any("does not match its SHA-256" in p for p in verify(db, RENDERER).problems)
 
 
+def retouch_signed_rendition(db, document_id):
+    """Change one word in a document's stored signed rendition, SHA-256 made to match."""
+    with db.engine.connect() as conn:
+        file_id, data = conn.execute(
+            sa.select(files.c.id, files.c.bytes).where(
+                files.c.document_id == document_id, files.c.kind == "signed"
+            )
+        ).one()
+    data = bytes(data).replace("Giáo dục và".encode(), "Giáo dụk và".encode(), 1)
+    sha = hashlib.sha256(data).hexdigest()
+    change(db, sa.update(files).where(files.c.id == file_id).values(bytes=data, sha256=sha))
+
+
+def test_retouched_signed_rendition_fails(world):
+    db, issued = world
+    retouch_signed_rendition(db, issued[1].id)
+    with db.engine.connect() as conn:
+        signed_only = conn.execute(
+            sa.select(documents.c.id).where(documents.c.state == "signed")
+        ).scalar_one()
+    retouch_signed_rendition(db, signed_only)
+    assert verify(db, RENDERER).problems == [
+        f"document {issued[1].id}: stored signed rendition filled with number 2 and date"
+        " 2021-09-20 is not the issued file",
+        f"document {signed_only}: stored signed rendition differs from a fresh preparation of"
+        " its content",
+    ]
+
+
 def test_ledger_gap_fails_verify_and_numbers(world, capsys):
     db, issued = world
     change(db, sa.delete(number_ledger).where(number_ledger.c.number == 2))
@@ -117,6 +149,7 @@ def test_verify_from_the_cli(world, capsys, monkeypatch):
     assert main(["verify"]) == 0
     out = capsys.readouterr().out
     assert "documents checked:        5" in out and "issued files re-rendered: 3" in out
+    assert "signed renditions:        4" in out
     assert out.rstrip().endswith("verify: OK")
     change(db, sa.update(audit).where(audit.c.document_id == issued[0].id, audit.c.seq == 1)
            .values(comment="sửa lén"))  # fmt: skip

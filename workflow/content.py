@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -65,12 +66,20 @@ Capitals = Annotated[str, AfterValidator(_capitals)]
 Code = Annotated[str, AfterValidator(_code)]
 
 
+# Validation context for content read back from the store: it was made NFC when it was written
+# and every use checks its SHA-256 against the approvals and the audit chain, so the NFC pass
+# (a walk of the whole tree at every level) is skipped; every other rule still runs.
+STORED: dict[str, bool] = {"stored": True}
+
+
 class Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     @model_validator(mode="before")
     @classmethod
-    def _normalise(cls, data: Any) -> Any:
+    def _normalise(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context is STORED:
+            return data
         return _nfc_tree(data)
 
 

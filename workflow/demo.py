@@ -10,6 +10,7 @@ from workflow.document import Document, GuardContext
 from workflow.engine import Engine
 from workflow.states import Action
 from workflow.users import User, read_directory
+from workflow.vietnamese import vietnam_date
 
 ROOT = Path(__file__).resolve().parents[1]
 USERS_YAML = ROOT / "fixtures" / "users.yaml"
@@ -35,7 +36,8 @@ def signed_documents(engine: Engine, count: int, content: DocumentContent) -> li
 
     Each document is decided by the real aggregate — same table, same guards (the format check
     of the shared content is the caller's business) — and stored with its full hash-chained
-    history, exactly as one request at a time would have left it.
+    history and the rendition its signer signed, exactly as one request at a time would have
+    left it.
     """
     with engine.db.uow(write=False) as uow:
         people = {name: uow.directory.user(name) for name, _ in SIGNING_PATH}
@@ -44,19 +46,24 @@ def signed_documents(engine: Engine, count: int, content: DocumentContent) -> li
     if missing:
         raise LookupError(f"load the demo directory first: no user {', '.join(missing)}")
     now = engine.clock()
+    decided = []
+    for i in range(count):
+        body = content.model_copy(update={"subject": f"{content.subject} (bản {i + 1})"})
+        drafter = people["drafter"]
+        assert drafter is not None
+        doc, first = Document.create(body, drafter.actor, at=now, signer="signer")
+        events = [first]
+        for name, action in SIGNING_PATH:
+            user = people[name]
+            assert user is not None
+            ctx = GuardContext(user=user, delegations=delegations)
+            events.append(doc.act(user.actor, action, ctx, at=now))
+        decided.append((doc, events, engine.signed_rendition(body, today=vietnam_date(now))))
     ids = []
     with engine.db.uow() as uow:
-        for i in range(count):
-            body = content.model_copy(update={"subject": f"{content.subject} (bản {i + 1})"})
-            drafter = people["drafter"]
-            assert drafter is not None
-            doc, first = Document.create(body, drafter.actor, at=now, signer="signer")
-            events = [first]
-            for name, action in SIGNING_PATH:
-                user = people[name]
-                assert user is not None
-                ctx = GuardContext(user=user, delegations=delegations)
-                events.append(doc.act(user.actor, action, ctx, at=now))
+        for doc, events, signed in decided:
             ids.append(uow.insert_with_history(doc, events, now=now))
+            if signed is not None:
+                uow.files.add_signed(ids[-1], signed, now)
         uow.commit()
     return ids

@@ -76,16 +76,19 @@ class DirectoryCache:
     """The stored directory, re-read only when its load revision changes."""
 
     def __init__(self) -> None:
-        self._revision = -1
-        self._directory: Directory | None = None
+        # (revision, directory), replaced as one value so no reader pairs them wrongly
+        self._held: tuple[int, Directory | None] = (-1, None)
 
-    def get(self, uow: UnitOfWork) -> Directory | None:
-        revision = uow.entries.revision()
-        if revision != self._revision:
+    def get(self, uow: UnitOfWork, revision: int | None = None) -> Directory | None:
+        """The directory at `revision` (by default the stored one's, read on `uow`)."""
+        if revision is None:
+            revision = uow.entries.revision()
+        held, directory = self._held
+        if revision != held:
             data = uow.entries.load()
-            self._directory = Directory(data) if data is not None else None
-            self._revision = revision
-        return self._directory
+            directory = Directory(data) if data is not None else None
+            self._held = (revision, directory)
+        return directory
 
 
 def stored_directory(db: Database) -> Directory:

@@ -2,8 +2,9 @@
 
 Reads happen in a short read transaction, the aggregate decides in memory, and the write
 transaction stores the change only if the document is still at the version that was read
-(UPDATE … WHERE version = expected). `issue` renders everything but number and date before it
-takes the series' counter lock, and only fills, stores and commits while holding it.
+(UPDATE … WHERE version = expected). `sign` stores the rendition the signer signed (everything but
+number and date, prepared); `issue` loads it, takes the series' counter lock, and only fills in
+number and date, stores and commits while holding it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import dataclasses
 import hashlib
 import importlib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -30,7 +32,7 @@ from workflow.document import Document, GuardContext
 from workflow.errors import Forbidden, GuardFailed, InvalidContent, NotFound
 from workflow.signing import Delegation, redelegated_without_right
 from workflow.states import Action, Guard, Role
-from workflow.store import Database
+from workflow.store import Database, Rendition, UnitOfWork
 from workflow.users import Actor, User
 from workflow.vietnamese import vietnam_date
 
@@ -54,6 +56,11 @@ class Renderer(Protocol):
         *,
         today: date | None = None,
     ) -> bytes: ...
+
+
+# A renderer may also serialise what it prepared: Prepared.to_bytes() and
+# renderer.load_prepared(data) (workflow.rendering does). Without both, nothing is stored at sign
+# and issue prepares from the content.
 
 
 def utc_now() -> datetime:
@@ -201,8 +208,13 @@ class Engine:
             ctx.format_problems = lambda content: self._format_problems(content, draft)
         before, now = doc.version, self.clock()
         event = doc.act(actor, action, ctx, at=now, comment=comment)
+        signed = None
+        if action is Action.SIGN:  # rendered before the write transaction, not inside it
+            signed = self.signed_rendition(doc.content, today=vietnam_date(now))
         with self.db.uow() as uow:
             uow.record(doc, event, expected_version=before, now=now)
+            if signed is not None:  # what the signer signed, frozen with the signature
+                uow.files.add_signed(document_id, signed, now)
             if action is Action.RECALL:
                 uow.numbers.recall(document_id=document_id, reason=comment or "")
             if action is Action.DISPATCH:  # one delivery per target, in the same transaction
@@ -217,47 +229,56 @@ class Engine:
         self, actor: Actor, document_id: int, expected_version: int | None = None
     ) -> Document:
         """Number, date, freeze and register a signed document in one transaction."""
-        with self.db.uow(write=False) as uow:
-            doc = uow.documents.get(document_id)
-        doc.expect(expected_version)
-        ctx = GuardContext(recipient_problems=self._recipient_problems)
-        doc.check(actor, Action.ISSUE, ctx, comment=None, on=vietnam_date(self.clock()))
-        content = doc.content
-        series = self._series_id(self.series_key(content))
-        # The slow part, outside the lock: everything but the number and the date.
-        prepared = self.renderer.prepare(content, today=vietnam_date(self.clock()))
-        # Still outside the lock: the file must print exactly the recipient list.
-        printed = printed_problems(content, prepared.fill(None, None))
-        if printed:
-            raise GuardFailed(Guard.RECIPIENTS, "; ".join(printed))
+        plan = None
+        if self.db.write_locks_at_begin:  # SQLite: read apart; the write lock covers the writes
+            with self.db.uow(write=False) as uow:
+                plan = self._plan_issue(uow, actor, document_id, expected_version)
         while True:
-            year = vietnam_date(self.clock()).year
             with self.db.uow() as uow:
-                number = uow.numbers.take(series, year)
+                if plan is None:  # PostgreSQL: nothing is locked before take(); one transaction
+                    plan = self._plan_issue(uow, actor, document_id, expected_version)
+                doc, series = plan.doc, plan.series
+                number = uow.numbers.take(series, plan.year)
                 now = self.clock()
                 day = vietnam_date(now)
-                if day.year != year:
-                    continue  # the year turned while we waited for the lock: roll back, retry
+                if day.year != plan.year:
+                    plan.year = day.year  # the year turned while we waited for the lock: retry
+                    continue
                 if self.after_number is not None:
                     self.after_number(doc, number)
-                data = prepared.fill(number, day)
+                data = plan.prepared.fill(number, day)
                 sha = hashlib.sha256(data).hexdigest()
                 issued = doc.copy()
                 event = issued.issued(
                     actor, series_id=series, number=number, issued_date=day, file_sha256=sha, at=now
                 )
-                uow.record(issued, event, expected_version=doc.version, now=now)
-                uow.numbers.record(
-                    series=series,
-                    year=year,
-                    number=number,
-                    document_id=document_id,
-                    symbol=content.symbol,
-                    at=now,
+                uow.record_issue(
+                    issued, event, expected_version=doc.version, now=now, data=data, sha256=sha
                 )
-                uow.files.add(document_id, "issued", data, sha, now)
                 uow.commit()
                 return issued
+
+    def signed_rendition(self, content: DocumentContent, *, today: date) -> Rendition | None:
+        """The rendition a signer signs: prepared but for number and date, serialised, with the
+        directory revision its recipient list resolves against without a problem (if any).
+
+        None when the renderer cannot serialise it, or when the file would not print the
+        recipient list exactly or cannot be rendered at all (issue then prepares afresh and
+        reports why, as it did before renditions were stored).
+        """
+        try:
+            prepared = self.renderer.prepare(content, today=today)
+        except InvalidContent:
+            return None
+        to_bytes = getattr(prepared, "to_bytes", None)
+        if to_bytes is None or printed_problems(content, prepared.fill(None, None)):
+            return None
+        data: bytes = to_bytes()
+        with self.db.uow(write=False) as uow:
+            revision = uow.entries.revision()
+            directory = self.directory.get(uow, revision)
+        resolves = directory is not None and not recipient_problems(directory, content)
+        return Rendition(data, hashlib.sha256(data).hexdigest(), revision if resolves else None)
 
     def series_key(self, content: DocumentContent) -> SeriesKey:
         """Which series the document is numbered in (numbering/registers.py decides)."""
@@ -351,12 +372,55 @@ class Engine:
             return []
         return [str(p) for p in self.format_checker(data)]
 
-    def _recipient_problems(self, content: DocumentContent) -> list[str]:
-        with self.db.uow(write=False) as uow:
-            directory = self.directory.get(uow)
-        return recipient_problems(directory, content)
+    def _plan_issue(
+        self, uow: UnitOfWork, actor: Actor, document_id: int, expected: int | None
+    ) -> _IssuePlan:
+        """Everything issue decides before it takes a number: one read, guards, the rendition."""
+        doc, stored, revision = uow.documents.get_for_issue(document_id)
+        doc.expect(expected)
+        prepared = self._load_rendition(doc, stored)
+        # The recipient guard depends on the content and the directory alone: when the signed
+        # rendition's list resolved against this very directory revision, it still holds.
+        known = (
+            prepared is not None and stored is not None and stored.directory_revision == revision
+        )
+
+        def recipients(content: DocumentContent) -> list[str]:  # runs while uow is open
+            return [] if known else recipient_problems(self.directory.get(uow, revision), content)
+
+        today = vietnam_date(self.clock())
+        doc.check(
+            actor, Action.ISSUE, GuardContext(recipient_problems=recipients), comment=None, on=today
+        )
+        if prepared is None:  # older data or another renderer: prepare now, before the lock
+            prepared = self._prepare_for_issue(doc.content, today)
+        return _IssuePlan(doc, prepared, self._series_id(self.series_key(doc.content)), today.year)
+
+    def _load_rendition(self, doc: Document, stored: Rendition | None) -> Prepared | None:
+        """The stored signed rendition if it is intact and of this very content, else None."""
+        load = getattr(self.renderer, "load_prepared", None)
+        if stored is None or load is None:
+            return None
+        if hashlib.sha256(stored.data).hexdigest() != stored.sha256:
+            return None
+        try:
+            prepared = load(stored.data)
+        except ValueError:
+            return None
+        if getattr(prepared, "content_sha256", None) != doc.content_sha256:
+            return None
+        return prepared  # type: ignore[no-any-return]
+
+    def _prepare_for_issue(self, content: DocumentContent, today: date) -> Prepared:
+        prepared = self.renderer.prepare(content, today=today)
+        # The file must print exactly the recipient list.
+        printed = printed_problems(content, prepared.fill(None, None))
+        if printed:
+            raise GuardFailed(Guard.RECIPIENTS, "; ".join(printed))
+        return prepared
 
     def _series_id(self, key: SeriesKey) -> int:
+        """The series' id, created on first use in a transaction of its own (and cached)."""
         found = self._series.get(key)
         if found is None:
             with self.db.uow() as uow:
@@ -364,6 +428,16 @@ class Engine:
                 uow.commit()
             self._series[key] = found
         return found
+
+
+@dataclass
+class _IssuePlan:
+    """What issue settled before the lock: the document, its rendition, series and year."""
+
+    doc: Document
+    prepared: Prepared
+    series: int
+    year: int
 
 
 def _content(value: DocumentContent | Mapping[str, Any]) -> DocumentContent:

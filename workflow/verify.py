@@ -1,5 +1,7 @@
 """`vanthu verify`'s checks: every audit chain, the ledger against the documents, the counters
-against the ledger, and every issued file against a fresh rendering (SHA-256)."""
+against the ledger, every issued file against a fresh rendering (SHA-256), and every stored
+signed rendition against the issued file it was filled into (or, not yet issued, against a fresh
+preparation of its content)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import hashlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from workflow.audit import AuditEntry, chain_problems
 from workflow.document import Document
@@ -24,6 +27,7 @@ class Verification:
     ledger_rows: int = 0
     series_years: int = 0
     rerendered: int = 0
+    renditions: int = 0  # stored signed renditions checked
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -56,10 +60,16 @@ def verify(
                 pending = next(entries, None)
             out.audit_entries += len(chain)
             out.problems += _document_problems(doc, chain)
+            issued = None
             if doc.number is not None:
                 numbered[doc.id] = (doc.series_id, doc.year, doc.number, doc.symbol, doc.state)
-                out.problems += _file_problems(uow, doc, renderer)
+                issued, problems = _file_problems(uow, doc, renderer)
+                out.problems += problems
                 out.rerendered += 1
+            if doc.state is State.SIGNED or issued is not None:
+                checked, problems = _rendition_problems(uow, doc, renderer, issued)
+                out.renditions += checked
+                out.problems += problems
             if progress and out.documents % 100 == 0:
                 progress("documents", out.documents, total)
         for row in uow.numbers.ledger():
@@ -112,11 +122,14 @@ def _document_problems(doc: Document, chain: list[AuditEntry]) -> list[str]:
     return problems
 
 
-def _file_problems(uow: UnitOfWork, doc: Document, renderer: Renderer) -> list[str]:
+def _file_problems(
+    uow: UnitOfWork, doc: Document, renderer: Renderer
+) -> tuple[bytes | None, list[str]]:
+    """The stored issued file (None if missing) and what is wrong with it."""
     where = f"document {doc.id} ({doc.number}/{doc.symbol})"
     stored = uow.files.latest(doc.id, "issued")
     if stored is None:
-        return [f"{where}: no issued file"]
+        return None, [f"{where}: no issued file"]
     data, sha = stored
     problems = []
     if hashlib.sha256(data).hexdigest() != sha or sha != doc.issued_sha256:
@@ -124,4 +137,39 @@ def _file_problems(uow: UnitOfWork, doc: Document, renderer: Renderer) -> list[s
     again = hashlib.sha256(renderer.render(doc.content, doc.number, doc.issued_date)).hexdigest()
     if again != doc.issued_sha256:
         problems.append(f"{where}: re-rendering gives a different file (SHA-256 {again[:12]}…)")
-    return problems
+    return data, problems
+
+
+def _rendition_problems(
+    uow: UnitOfWork, doc: Document, renderer: Renderer, issued: bytes | None
+) -> tuple[int, list[str]]:
+    """(1 if a signed rendition was checked else 0, its problems).
+
+    Issued: the rendition filled with the issued number and date must be the issued file.
+    Signed: it must be what preparing the content gives now.
+    """
+    stored = uow.files.latest(doc.id, "signed")
+    load = getattr(renderer, "load_prepared", None)
+    if stored is None or load is None:
+        return 0, []  # signed before renditions were stored, or a renderer that stores none
+    data, sha = stored
+    where = f"document {doc.id}: stored signed rendition"
+    if hashlib.sha256(data).hexdigest() != sha:
+        return 1, [f"{where} does not match its SHA-256"]
+    try:
+        prepared = load(data)
+    except ValueError as exc:
+        return 1, [f"{where} is unreadable ({exc})"]
+    if prepared.content_sha256 != doc.content_sha256:
+        return 1, [f"{where} is of other content than the document's"]
+    if issued is not None:
+        if prepared.fill(doc.number, doc.issued_date) != issued:
+            return 1, [
+                f"{where} filled with number {doc.number} and date {doc.issued_date} is not"
+                " the issued file"
+            ]
+        return 1, []
+    fresh = renderer.prepare(doc.content, today=date(prepared.draft_year, 1, 1))
+    if fresh.to_bytes() != data:  # type: ignore[attr-defined]
+        return 1, [f"{where} differs from a fresh preparation of its content"]
+    return 1, []

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"documents checked:        {result.documents}")
     print(f"audit entries (chains):   {result.audit_entries}")
     print(f"issued files re-rendered: {result.rerendered}")
+    print(f"signed renditions:        {result.renditions}")
     print(f"ledger rows:              {result.ledger_rows}")
     print(f"registers × years:        {result.series_years}")
     for problem in result.problems:

@@ -9,9 +9,18 @@ import sqlalchemy as sa
 
 from workflow.store.database import DEFAULT_URL, URL_VAR, database_url, make_engine
 from workflow.store.migrate import migrate
+from workflow.store.repositories import Rendition
 from workflow.store.uow import UnitOfWork
 
-__all__ = ["DEFAULT_URL", "URL_VAR", "Database", "UnitOfWork", "database_url", "migrate"]
+__all__ = [
+    "DEFAULT_URL",
+    "URL_VAR",
+    "Database",
+    "Rendition",
+    "UnitOfWork",
+    "database_url",
+    "migrate",
+]
 
 
 class Database:
@@ -24,6 +33,12 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def write_locks_at_begin(self) -> bool:
+        """Whether a write unit of work holds a lock from its start: SQLite's BEGIN IMMEDIATE
+        takes the database write lock; PostgreSQL locks only the rows its statements touch."""
+        return self.dialect == "sqlite"
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.engine, write=write)

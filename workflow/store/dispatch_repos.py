@@ -49,6 +49,9 @@ def _channels(items: Any) -> list[dict[str, Any]]:
     return [c.model_dump(exclude_none=True) for c in items]
 
 
+_REVISION = sa.select(dir_revision.c.revision)
+
+
 class DirectoryEntryRepository:
     """The directory of receivers, stored whole and read back whole."""
 
@@ -57,7 +60,7 @@ class DirectoryEntryRepository:
 
     def revision(self) -> int:
         """How many times a directory was loaded; 0 when none has been."""
-        value = self.conn.execute(sa.select(dir_revision.c.revision)).scalar_one_or_none()
+        value = self.conn.execute(_REVISION).scalar_one_or_none()
         return value or 0
 
     def replace(self, data: DirectoryData, now: datetime) -> int:

@@ -110,7 +110,13 @@ files = sa.Table(
     sa.Column("bytes", sa.LargeBinary, nullable=False),
     sa.Column("sha256", Sha256, nullable=False),
     sa.Column("created_at", When, nullable=False),
-    sa.CheckConstraint("kind IN ('draft', 'issued')", name="kind"),
+    # signed: the directory revision the recipient list resolved against without a problem when
+    # it was signed; issue's recipient guard holds without re-running while that is current.
+    sa.Column("directory_revision", sa.Integer, nullable=True),
+    # draft: what the format checker passed; signed: the rendition the signer signed (prepared
+    # but for number and date, workflow.rendering.Prepared.to_bytes); issued: the frozen file.
+    # PostgreSQL stores `bytes` uncompressed out of line (migration 0003: STORAGE EXTERNAL).
+    sa.CheckConstraint("kind IN ('draft', 'signed', 'issued')", name="kind"),
     sa.CheckConstraint("length(sha256) = 64", name="sha256"),
     sa.Index(None, "document_id", "kind"),
     # One frozen issued file per document.
