@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from numbering.registers import RegisterConfig, SeriesKey
+from workflow import retrieval
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent
 from workflow.dispatching import (
@@ -256,7 +257,9 @@ class Engine:
                     issued, event, expected_version=doc.version, now=now, data=data, sha256=sha
                 )
                 uow.commit()
-                return issued
+            assert issued.id is not None
+            retrieval.index_issued(self.db, issued.id)  # derived data, after the lock is gone
+            return issued
 
     def signed_rendition(self, content: DocumentContent, *, today: date) -> Rendition | None:
         """The rendition a signer signs: prepared but for number and date, serialised, with the

@@ -32,6 +32,7 @@ from workflow.store.repositories import (
     FileRepository,
     stale,
 )
+from workflow.store.search_index import SearchIndex
 
 
 class NumberRepository:
@@ -92,6 +93,7 @@ class UnitOfWork:
         self.idempotency = IdempotencyRepository(conn)
         self.listings = DocumentQueries(conn)
         self.series = SeriesQueries(conn)
+        self.search = SearchIndex(conn)  # derived: rows of issued documents
         return self
 
     def __exit__(
