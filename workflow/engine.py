@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from numbering.registers import RegisterConfig, SeriesKey
-from workflow import retrieval
+from workflow import retrieval, visibility
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent
 from workflow.dispatching import (
@@ -104,11 +104,20 @@ class Engine:
     # -- reading -------------------------------------------------------------------------------
 
     def get(self, actor: Actor, document_id: int) -> Document:
-        """A document as stored; anyone with a role may read it."""
+        """A document as stored, to anyone with a role — but a drafter or unit head reads only
+        their own unit's documents before issue (workflow.visibility)."""
         if not actor.roles:
             raise Forbidden(f"{actor.username} has no role and may not read documents")
         with self.db.uow(write=False) as uow:
-            return uow.documents.get(document_id)
+            doc = uow.documents.get(document_id)
+            if visibility.may_read(actor, None, doc):
+                return doc
+            if not visibility.may_read(actor, uow.directory.user(actor.username), doc):
+                raise Forbidden(
+                    f"document {document_id} is not issued yet ({doc.state}) and belongs to"
+                    f" another drafting unit: {actor.username} may not read it"
+                )
+            return doc
 
     def history(self, document_id: int) -> list[AuditEntry]:
         with self.db.uow(write=False) as uow:
