@@ -16,4 +16,5 @@ ROUTERS: tuple[str, ...] = (
     "registers",
     "directory",
     "casefiles",
+    "search",
 )
