@@ -66,10 +66,11 @@ def search(db: Database, actor: Actor, query: SearchQuery) -> Page:
     require_reader(actor)
     with db.uow(write=False) as uow:
         newest, seen = uow.search.state()
-    if newest > seen:
+        rows = uow.search.find(query) if newest <= seen else None
+    if rows is None:  # documents the index has not looked at yet: catch up, then search
         catch_up(db)
-    with db.uow(write=False) as uow:
-        rows = uow.search.find(query)
+        with db.uow(write=False) as uow:
+            rows = uow.search.find(query)
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     hits = []

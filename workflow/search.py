@@ -36,28 +36,36 @@ FIELDS: tuple[str, ...] = ("subject", "body", "signer", "recipients")
 _WORD = re.compile(r"[0-9a-z]+")
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    decomposed = unicodedata.normalize("NFD", c)
-    base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return base.replace("đ", "d").replace("Đ", "D").lower()
-
-
-class _FoldTable(dict[int, str]):
-    """str.translate table filled on demand: one C-level pass per text, each char folded once."""
-
-    def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
-        self[code] = folded
-        return folded
-
-
-_FOLD = _FoldTable()
+# Combining marks (the blocks of combining diacritics): what folding removes after NFD.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> str:
     """Accent-folded lower case: NFC → strip combining marks → đ/Đ → d → lower."""
-    return unicodedata.normalize("NFC", text).translate(_FOLD)
+    stripped = _MARKS.sub("", unicodedata.normalize("NFD", text))
+    return stripped.replace("đ", "d").replace("Đ", "D").lower()
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate table of fold() per character, filled on demand (highlighting)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold(chr(code))
+        self[code] = folded
+        return folded
+
+
+class _SingleTable(dict[int, str | None]):
+    """Deletes the characters that do not fold to exactly one character."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = chr(code) if len(_FOLD[code]) == 1 else None
+        self[code] = kept
+        return kept
+
+
+_FOLD = _FoldTable()
+_SINGLE = _SingleTable()
 
 
 def words(text: str) -> list[str]:
@@ -399,34 +407,41 @@ def highlights(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     if not terms:
         return []
     wanted = set(terms)
-    folded: list[str] = []
-    origin: list[int] = []
-    for i, c in enumerate(text):
-        for f in _FOLD[ord(c)]:
-            folded.append(f)
-            origin.append(i)
-    flat = "".join(folded)
-    spans = []
-    for m in _WORD.finditer(flat):
-        if m.group() in wanted:
-            start = origin[m.start()]
-            spans.append((start, origin[m.end() - 1] + 1))
-    return spans
+    folded = text.translate(_FOLD)
+    if len(text.translate(_SINGLE)) == len(text):  # each character folds to one: same offsets
+        return [(m.start(), m.end()) for m in _WORD.finditer(folded) if m.group() in wanted]
+    origin = [i for i, c in enumerate(text) for _ in _FOLD[ord(c)]]
+    return [
+        (origin[m.start()], origin[m.end() - 1] + 1)
+        for m in _WORD.finditer(folded)
+        if m.group() in wanted
+    ]
 
 
 def snippet(text: str, terms: Sequence[str], width: int = 160) -> tuple[str, list[tuple[int, int]]]:
     """A window of `text` around its first matched word, with the spans inside the window."""
-    flat = " ".join(text.split())
-    spans = highlights(flat, terms)
-    if not spans:
+    if not terms:
         return "", []
-    start = max(0, spans[0][0] - width // 4)
+    flat = " ".join(text.split())
+    first = _first_word(terms).search(flat.translate(_FOLD))
+    if first is None:
+        return "", []
+    # Folding rarely changes lengths; where it did, the window may sit a few characters off
+    # and simply shows what it shows: the spans are computed on the window itself.
+    at = min(first.start(), len(flat))
+    start = max(0, at - width // 4)
     if start:
         space = flat.find(" ", start)
-        start = space + 1 if 0 <= space < spans[0][0] else start
+        start = space + 1 if 0 <= space < at else start
     end = min(len(flat), start + width)
     if end < len(flat):
         space = flat.rfind(" ", start, end)
-        end = space if space > spans[0][1] else end
-    inside = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
-    return flat[start:end], inside
+        end = space if space > at else end
+    window = flat[start:end]
+    return window, highlights(window, terms)
+
+
+@lru_cache(maxsize=256)
+def _first_word(terms: Sequence[str]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted(map(re.escape, terms), key=len, reverse=True))
+    return re.compile(rf"(?<![0-9a-z])(?:{alternatives})(?![0-9a-z])")

@@ -2,10 +2,12 @@
 
 One query language (workflow.search.SearchQuery), the same hits on both databases: the words of
 each field are stored folded and already split (workflow.search.words), so neither database's
-own parser decides what a word is. SQLite keeps them in the FTS5 table search_fts (a column per
-field, rowid = sort_key); PostgreSQL in the tsvector `terms`, where each word carries one
-position per field it occurs in, weighted A subject, B body, C signer, D recipients, so that
-'word':A means "in the subject" as `subject : "word"` does in FTS5.
+own parser decides what a word is. Both hold the same tokens per document (lexemes()): every
+word of every field, and the words of subject, signer and recipients once more tagged with their
+field ('s.word', 'n.word', 'r.word'). "Every word in the subject" is then a plain AND of small
+token lists in the FTS5 table search_fts (rowid = sort_key) and in the tsvector `terms` (GIN),
+answered by the index alone: no column filter over the long list of a common word (FTS5), no
+weight recheck of every candidate row (PostgreSQL).
 
 Every query walks sort_key downwards and stops at the page's end: FTS5 yields matches in rowid
 order, PostgreSQL reads the (…, sort_key) indexes backwards or the GIN index, whichever its
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,19 +28,22 @@ from workflow.search import FIELDS, SEARCHABLE_STATES, Entry, SearchQuery, entry
 from workflow.store.tables import case_file_documents, documents, search, settings
 
 WATERMARK = "search.watermark"  # settings row: the highest document id the catch-up has seen
-_WEIGHTS = dict(zip(FIELDS, "ABCD", strict=True))
-_POSITIONS = {name: i + 1 for i, name in enumerate(FIELDS)}
+TAGS = {"subject": "s.", "signer": "n.", "recipients": "r."}  # field-tagged words
 
-search_fts = sa.table("search_fts", sa.column("rowid", sa.BigInteger), *map(sa.column, FIELDS))
+search_fts = sa.table("search_fts", sa.column("rowid", sa.BigInteger), sa.column("terms"))
+
+
+def lexemes(texts: dict[str, list[str]]) -> list[str]:
+    """The tokens of a document: every word once, then the tagged words of the tagged fields."""
+    found = dict.fromkeys(w for name in FIELDS for w in texts.get(name, ()))
+    for name, tag in TAGS.items():
+        found.update(dict.fromkeys(tag + w for w in texts.get(name, ())))
+    return list(found)
 
 
 def tsvector_literal(texts: dict[str, list[str]]) -> str:
-    """'word':1A,2B …: each word once, one weighted position per field it is in."""
-    places: dict[str, list[str]] = {}
-    for name in FIELDS:
-        for word in texts.get(name, ()):
-            places.setdefault(word, []).append(f"{_POSITIONS[name]}{_WEIGHTS[name]}")
-    return " ".join(f"'{word}':{','.join(p)}" for word, p in places.items())
+    """ "'dao' 'tao' 's.dao' …": the tokens as a tsvector (no positions: nothing ranks on them)."""
+    return " ".join(f"'{w}'" for w in lexemes(texts))
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,12 @@ _INDEXABLE = sa.and_(
 )
 
 
+_STATE = sa.select(
+    sa.select(sa.func.coalesce(sa.func.max(documents.c.id), 0)).scalar_subquery(),
+    sa.select(settings.c.value).where(settings.c.name == WATERMARK).scalar_subquery(),
+)
+
+
 def _entry(row: Any) -> Entry:
     return entry(
         document_id=row.id,
@@ -110,10 +122,7 @@ class SearchIndex:
             self.conn.execute(sa.insert(search), [r | {"terms": None} for r in rows])
             self.conn.execute(
                 sa.insert(search_fts),
-                [
-                    {"rowid": e.sort_key} | {f: " ".join(e.texts[f]) for f in FIELDS}
-                    for e in entries
-                ],
+                [{"rowid": e.sort_key, "terms": " ".join(lexemes(e.texts))} for e in entries],
             )
             return
         terms = sa.cast(sa.bindparam("terms_text"), postgresql.TSVECTOR)
@@ -134,6 +143,26 @@ class SearchIndex:
             self.conn.execute(sa.delete(search_fts).where(search_fts.c.rowid.in_(keys)))
         self.conn.execute(sa.delete(search).where(search.c.document_id.in_(document_ids)))
 
+    def insert_new(self, entries: Sequence[Entry]) -> None:
+        """Rows of documents not indexed yet, in bulk: COPY on PostgreSQL, one executemany per
+        table on SQLite (bulk loads; the rows are the ones put() writes)."""
+        columns = [c.name for c in search.c if c.name != "terms"]
+        rows = [tuple(e.row()[c] for c in columns) for e in entries]
+        if self.sqlite:
+            names = ", ".join(columns)
+            marks = ", ".join("?" * len(columns))
+            self.conn.exec_driver_sql(f"INSERT INTO search ({names}) VALUES ({marks})", rows)
+            fts = [(e.sort_key, " ".join(lexemes(e.texts))) for e in entries]
+            self.conn.exec_driver_sql("INSERT INTO search_fts (rowid, terms) VALUES (?, ?)", fts)
+            return
+        dbapi = self.conn.connection.dbapi_connection
+        assert dbapi is not None
+        with dbapi.cursor() as cursor:  # the unit of work's own transaction
+            names = ", ".join([*columns, "terms"])
+            with cursor.copy(f"COPY search ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row, e in zip(rows, entries, strict=True):
+                    copy.write_row((*row, tsvector_literal(e.texts)))
+
     def index_documents(self, document_ids: Iterable[int]) -> int:
         """(Re)index these documents if they are issued or later; the count indexed."""
         query = sa.select(*_SOURCE_COLUMNS).where(
@@ -147,9 +176,7 @@ class SearchIndex:
 
     def state(self) -> tuple[int, int]:
         """(highest document id, highest id the catch-up has seen): behind if the first is more."""
-        newest = sa.select(sa.func.coalesce(sa.func.max(documents.c.id), 0)).scalar_subquery()
-        seen = sa.select(settings.c.value).where(settings.c.name == WATERMARK).scalar_subquery()
-        row = self.conn.execute(sa.select(newest, seen)).one()
+        row = self.conn.execute(_STATE).one()
         return int(row[0]), int(row[1] or 0)
 
     def set_watermark(self, document_id: int, now: Any) -> None:
@@ -208,71 +235,33 @@ class SearchIndex:
         return found
 
     def _tier(self, query: SearchQuery, tier: int, before: int | None, limit: int) -> list[Row]:
-        s, d = search, documents
-        columns = [
-            s.c.sort_key,
-            s.c.document_id,
-            s.c.number,
-            s.c.symbol,
-            s.c.number_symbol,
-            s.c.issued_date,
-            s.c.doc_type,
-            s.c.issuer_code,
-            s.c.signer_name,
-            s.c.subject,
-            d.c.state,
-            d.c.content["body"].as_string() if query.ranked else sa.null(),
-        ]
-        select = sa.select(*columns)
         words = self._words(query, tier)
-        if self.sqlite and words is not None:
-            key = search_fts.c.rowid
-            select = select.select_from(search_fts).join(s, s.c.sort_key == key)
-            select = select.where(sa.literal_column("search_fts").op("MATCH")(words))
-        else:
-            key = s.c.sort_key
-            select = select.select_from(s)
-            if words is not None:
-                select = select.where(
-                    s.c.terms.op("@@")(sa.cast(sa.literal(words), postgresql.TSQUERY))
-                )
-        select = select.join(d, d.c.id == s.c.document_id)
-        if query.case_file is not None:
-            select = select.join(
-                case_file_documents, case_file_documents.c.document_id == s.c.document_id
-            ).where(case_file_documents.c.case_file_id == query.case_file)
-        if query.number is not None:
-            select = select.where(s.c.number == query.number)
-        if query.symbol is not None:
-            select = select.where(s.c.symbol_key == query.symbol)
-        if query.doc_type is not None:
-            select = select.where(s.c.doc_type == query.doc_type)
-        if query.issuer is not None:
-            select = select.where(s.c.issuer_key == query.issuer)
         low, high = query.key_range()
         if before is not None:
             high = before if high is None else min(high, before)
-        if low is not None:
-            select = select.where(key >= low)
-        if high is not None:
-            select = select.where(key < high)
-        rows = self.conn.execute(select.order_by(key.desc()).limit(limit))
-        return [Row(tier, *r) for r in rows]
+        values = {
+            "words": words,
+            "case_file": query.case_file,
+            "number": query.number,
+            "symbol": query.symbol,
+            "doc_type": query.doc_type,
+            "issuer": query.issuer,
+            "low": low,
+            "high": high,
+        }
+        shape = tuple(v is not None for v in values.values())
+        statement = _statement(self.sqlite, query.ranked, shape)
+        values = {k: v for k, v in values.items() if v is not None} | {"limit": limit}
+        return [Row(tier, *r) for r in self.conn.execute(statement, values)]
 
     def _words(self, query: SearchQuery, tier: int) -> str | None:
         """The word condition of a tier: an FTS5 MATCH expression or a tsquery; None if none."""
-        if self.sqlite:
-            every = [f'"{t}"' for t in query.terms]
-            subject = [f'subject : "{t}"' for t in query.terms]
-            filters = [f'signer : "{w}"' for w in query.signer]
-            filters += [f'recipients : "{w}"' for w in query.recipient]
-            conj, neg = " AND ", " NOT "
-        else:
-            every = [f"'{t}'" for t in query.terms]
-            subject = [f"'{t}':A" for t in query.terms]
-            filters = [f"'{w}':C" for w in query.signer]
-            filters += [f"'{w}':D" for w in query.recipient]
-            conj, neg = " & ", " & !"
+        quote = '"' if self.sqlite else "'"
+        every = [f"{quote}{t}{quote}" for t in query.terms]
+        subject = [f"{quote}s.{t}{quote}" for t in query.terms]
+        filters = [f"{quote}n.{w}{quote}" for w in query.signer]
+        filters += [f"{quote}r.{w}{quote}" for w in query.recipient]
+        conj, neg = (" AND ", " NOT ") if self.sqlite else (" & ", " & !")
         if tier == 1:
             parts = subject + filters
         elif tier == 2:
@@ -282,12 +271,49 @@ class SearchIndex:
         return conj.join(parts) if parts else None
 
 
-def source_rows(conn: sa.Connection, *, after_id: int, batch: int) -> list[Any]:
-    """A batch of indexable document rows after `after_id`, for a full rebuild."""
-    query = (
-        sa.select(*_SOURCE_COLUMNS)
-        .where(_INDEXABLE, documents.c.id > after_id)
-        .order_by(documents.c.id)
-        .limit(batch)
+@lru_cache(maxsize=512)
+def _statement(sqlite: bool, ranked: bool, shape: tuple[bool, ...]) -> sa.Select[Any]:
+    """The SELECT of one tier for the filters present (built once per shape; values bound).
+
+    The page is cut on the search table alone (inner query, ORDER BY key DESC LIMIT n); only
+    its rows are then joined to documents for the state (and the body of text queries), so no
+    document row of a match outside the page is read.
+    """
+    words, case_file, number, symbol, doc_type, issuer, low, high = shape
+    s, d = search, documents
+    names = ("sort_key", "document_id", "number", "symbol", "number_symbol", "issued_date",
+             "doc_type", "issuer_code", "signer_name", "subject")  # fmt: skip
+    columns = [s.c[name] for name in names]
+    select = sa.select(*columns)
+    if sqlite and words:
+        key = search_fts.c.rowid
+        select = select.select_from(search_fts).join(s, s.c.sort_key == key)
+        select = select.where(sa.literal_column("search_fts").op("MATCH")(sa.bindparam("words")))
+    else:
+        key = s.c.sort_key
+        select = select.select_from(s)
+        if words:
+            tsquery = sa.cast(sa.bindparam("words", type_=sa.Text), postgresql.TSQUERY)
+            select = select.where(s.c.terms.op("@@")(tsquery))
+    if case_file:
+        select = select.join(
+            case_file_documents, case_file_documents.c.document_id == s.c.document_id
+        ).where(case_file_documents.c.case_file_id == sa.bindparam("case_file"))
+    conditions = (
+        (number, s.c.number == sa.bindparam("number")),
+        (symbol, s.c.symbol_key == sa.bindparam("symbol")),
+        (doc_type, s.c.doc_type == sa.bindparam("doc_type")),
+        (issuer, s.c.issuer_key == sa.bindparam("issuer")),
+        (low, key >= sa.bindparam("low", type_=sa.BigInteger)),
+        (high, key < sa.bindparam("high", type_=sa.BigInteger)),
     )
-    return list(conn.execute(query))
+    select = select.where(*(c for present, c in conditions if present))
+    page = (
+        select.order_by(key.desc()).limit(sa.bindparam("limit", type_=sa.Integer)).subquery("page")
+    )
+    body = d.c.content["body"].as_string() if ranked else sa.null()
+    return (
+        sa.select(*page.c, d.c.state, body)
+        .join_from(page, d, d.c.id == page.c.document_id)
+        .order_by(page.c.sort_key.desc())
+    )

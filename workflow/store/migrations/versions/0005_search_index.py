@@ -18,11 +18,13 @@ down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The searchable words of each field, folded, one column each (workflow.search.FIELDS).
-# detail=column: which column a word is in, no positions (nothing here searches phrases).
+# The words of a document, folded, as one list of tokens (workflow/store/search_index.py,
+# lexemes()): every word, and the words of subject, signer and recipients once more tagged
+# "s.", "n.", "r."; '.' is a token character so that a tagged word stays one token.
+# detail=none: only which documents hold a token (nothing here needs columns or positions).
 FTS5 = (
     "CREATE VIRTUAL TABLE search_fts USING fts5("
-    "subject, body, signer, recipients, tokenize = 'ascii', detail = column)"
+    "terms, tokenize = \"ascii tokenchars '.'\", detail = none)"
 )
 
 
