@@ -4,6 +4,7 @@ checked against a plain-Python reading of the same documents."""
 
 from __future__ import annotations
 
+import json
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -388,3 +389,22 @@ def test_search_rows_are_only_issued_or_later(corpus):
             .join(search, search.c.document_id == documents.c.id)
         ).scalars()
         assert set(states) <= set(SEARCHABLE_STATES)
+
+
+def test_the_command_line(corpus, capsys):
+    from api.cli import main
+
+    url = corpus.db.url
+    assert main(["search", "so", "7", "tb-bgddt", "--database", url, "--json"]) == 0
+    page = json.loads(capsys.readouterr().out)
+    assert [h["id"] for h in page["items"]] == [corpus.numbered[13], corpus.numbered[6]]
+    assert main(["search", "ket luan hoi nghi", "--issuer", "BGDDT", "--year", "2021",
+                 "--limit", "3", "--database", url]) == 0  # fmt: skip
+    out, err = capsys.readouterr()
+    assert out.count("/TB-BGDĐT") == 3 and "[Kết] [luận]" in out and "--cursor" in err
+    assert main(["search", "--reindex", "--database", url]) == 0
+    assert "indexed 0 document(s)" in capsys.readouterr().err
+    assert (
+        main(["search", "x", "--from", "2022-02-01", "--to", "2022-01-01", "--database", url]) == 2
+    )
+    assert "--date-from" in capsys.readouterr().err

@@ -30,6 +30,7 @@ def index_issued(db: Database, document_id: int) -> None:
     """Index one document after its issue committed; a failure is logged and healed later."""
     try:
         with db.uow() as uow:
+            uow.search.lock()
             uow.search.index_documents([document_id])
             uow.commit()
     except Exception:  # the issue stands; catch_up indexes the document on a later search
@@ -40,6 +41,7 @@ def catch_up(db: Database, *, full: bool = False) -> int:
     """Index the issued documents the index is missing (full: and re-derive changed ones)."""
     count = 0
     with db.uow() as uow:
+        uow.search.lock()  # a second catch-up waits here, then finds nothing left to do
         newest, seen = uow.search.state()
         if not full and newest <= seen:
             return 0
@@ -68,7 +70,10 @@ def search(db: Database, actor: Actor, query: SearchQuery) -> Page:
         newest, seen = uow.search.state()
         rows = uow.search.find(query) if newest <= seen else None
     if rows is None:  # documents the index has not looked at yet: catch up, then search
-        catch_up(db)
+        try:
+            catch_up(db)
+        except Exception:  # the search still answers from what is indexed
+            log.exception("search index: catch-up failed")
         with db.uow(write=False) as uow:
             rows = uow.search.find(query)
     more = len(rows) > query.limit

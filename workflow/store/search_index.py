@@ -27,6 +27,7 @@ from sqlalchemy.dialects import postgresql
 from workflow.search import FIELDS, SEARCHABLE_STATES, Entry, SearchQuery, entry
 from workflow.store.tables import case_file_documents, documents, search, settings
 
+_LOCK_KEY = 0x7365617263  # "searc": pg_advisory_xact_lock key of index writers
 WATERMARK = "search.watermark"  # settings row: the highest document id the catch-up has seen
 TAGS = {"subject": "s.", "signer": "n.", "recipients": "r."}  # field-tagged words
 
@@ -110,6 +111,12 @@ class SearchIndex:
         self.sqlite = conn.dialect.name == "sqlite"
 
     # -- writing ---------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Serialise index writers (issue's write, catch-ups of several server processes) for
+        this transaction. SQLite's write transactions are serial already (BEGIN IMMEDIATE)."""
+        if not self.sqlite:
+            self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
 
     def put(self, entries: Sequence[Entry]) -> None:
         """Insert or replace the rows of these documents."""
