@@ -408,3 +408,19 @@ def test_the_command_line(corpus, capsys):
         main(["search", "x", "--from", "2022-02-01", "--to", "2022-01-01", "--database", url]) == 2
     )
     assert "--date-from" in capsys.readouterr().err
+
+
+def test_small_windows_give_the_same_pages(corpus, monkeypatch):
+    """PostgreSQL looks at the newest candidates in windows before asking GIN for the rest:
+    with windows of 3 and 5 rows every path is taken, and the hits must not change."""
+    from workflow.store import search_index
+
+    monkeypatch.setattr(search_index, "WINDOWS", (3, 5))
+    for text, kwargs in [
+        ("ket luan hoi nghi", {}),
+        ("dao tao", {"year": 2021}),
+        ("kho bac", {}),
+        ("phong chong", {"issuer": "BYT"}),
+    ]:
+        got = every_page(corpus, text, limit=20, **kwargs)
+        assert got == expected(corpus, parse(text, **kwargs)), text
