@@ -7,18 +7,19 @@ from __future__ import annotations
 import uuid
 
 import pytest
-import yaml
 
-from workflow.content import DocumentContent
-
-from .api_support import SEED_JSON, AsgiClient, assert_problem, demo_app, token, tokens
-from .conftest import DOCUMENTS
+from .api_support import (
+    CONG_VAN_JSON,
+    SEED_JSON,
+    AsgiClient,
+    assert_problem,
+    demo_app,
+    token,
+    tokens,
+)
 from .engine_support import ACTORS, bulk_signed, pg_database
 
-# A công văn of the same issuer: the form a correction (đính chính) takes.
-CONG_VAN = DocumentContent.model_validate(
-    yaml.safe_load((DOCUMENTS / "cong-van-khan-mat-2023.yaml").read_text(encoding="utf-8"))
-).model_dump(mode="json", exclude_none=True)
+CONG_VAN = CONG_VAN_JSON
 REPLACEMENT = {**SEED_JSON, "subject": "Kết luận của Thứ trưởng tại Hội nghị (thay thế)"}
 TO_SIGNATURE = (("drafter", "submit"), ("unit_head", "approve"), ("format_checker", "pass-format"))
 
