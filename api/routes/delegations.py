@@ -62,7 +62,9 @@ def grant_delegation(
 
 
 @router.post(
-    "/{delegation_id}/revoke", response_model=DelegationOut, responses=responses(401, 403, 404)
+    "/{delegation_id}/revoke",
+    response_model=DelegationOut,
+    responses=responses(401, 403, 404, 422),
 )
 def revoke_delegation(
     delegation_id: DelegationId, actor: CurrentActor, engine: EngineDep, _key: IdempotencyKey
