@@ -87,9 +87,11 @@ class DocumentOut(BaseModel):
     issued_date: date | None
     issued_at: datetime | None
     issued_sha256: str | None = Field(description="SHA-256 of the frozen issued .docx")
+    # Left out unless there is one, so that a document reads the same from every route.
     linked_by: dict[str, list[int]] | None = Field(
         None,
-        description="GET /documents/{id} only: the documents linking to this one, e.g."
+        exclude_if=lambda links: not links,
+        description="In GET /documents/{id}, when other documents link to this one:"
         " {'replaces': [12], 'corrects': [13]} (document 12 replaces it, 13 corrects it)",
     )
 
