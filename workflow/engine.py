@@ -29,7 +29,7 @@ from workflow.dispatching import (
     record_deliveries,
 )
 from workflow.document import Document, GuardContext
-from workflow.errors import Forbidden, GuardFailed, InvalidContent, NotFound
+from workflow.errors import Forbidden, GuardFailed, InvalidContent, InvalidDelegation, NotFound
 from workflow.signing import Delegation, redelegated_without_right
 from workflow.states import Action, Guard, Role
 from workflow.store import Database, Rendition, UnitOfWork
@@ -135,6 +135,8 @@ class Engine:
             event = dataclasses.replace(event, comment=comment)
         with self.db.uow() as uow:
             uow.insert(doc, event, now=now)
+            assert doc.id is not None
+            uow.links.add(doc.id, doc.links)  # the original's page lists what derives from it
             uow.commit()
         return doc
 
@@ -171,9 +173,12 @@ class Engine:
         content: DocumentContent | Mapping[str, Any],
         *,
         signer: str | None = None,
+        expected_version: int | None = None,
     ) -> Document:
         """A new draft replacing an issued document (wrong content); the original is untouched."""
-        return self._derive(actor, document_id, Action.REPLACE, content, signer, "replaces")
+        return self._derive(
+            actor, document_id, Action.REPLACE, content, signer, "replaces", expected_version
+        )
 
     def correct(
         self,
@@ -182,9 +187,12 @@ class Engine:
         content: DocumentContent | Mapping[str, Any],
         *,
         signer: str | None = None,
+        expected_version: int | None = None,
     ) -> Document:
         """A new công văn đính chính of an issued document; the original is untouched."""
-        return self._derive(actor, document_id, Action.CORRECT, content, signer, "corrects")
+        return self._derive(
+            actor, document_id, Action.CORRECT, content, signer, "corrects", expected_version
+        )
 
     # -- transitions ---------------------------------------------------------------------------
 
@@ -292,25 +300,55 @@ class Engine:
 
     # -- directory (admin) ---------------------------------------------------------------------
 
-    def put_user(self, actor: Actor, user: User) -> None:
+    def users(self, actor: Actor) -> list[User]:
+        self._admin(actor, "list users")
+        with self.db.uow(write=False) as uow:
+            return uow.directory.users()
+
+    def put_user(self, actor: Actor, user: User, *, password_hash: str | None = None) -> bool:
+        """Insert or update a user (and set their password hash); True if the user is new."""
         self._admin(actor, "manage users")
-        self.load_directory([user], [])
+        with self.db.uow() as uow:
+            created = uow.directory.put_user(user)
+            if password_hash is not None:
+                uow.accounts.set_password_hash(user.username, password_hash)
+            uow.commit()
+        return created
+
+    def delegations(self, actor: Actor) -> list[Delegation]:
+        self._admin(actor, "list delegations")
+        with self.db.uow(write=False) as uow:
+            return uow.directory.delegations()
 
     def grant(self, actor: Actor, delegation: Delegation) -> int:
         self._admin(actor, "grant delegations")
         with self.db.uow() as uow:
             if uow.directory.user(delegation.grantee) is None:
-                raise NotFound(f"delegation grantee {delegation.grantee} is not a user")
+                raise InvalidDelegation(
+                    "grantee", "grantee_is_user", f"{delegation.grantee!r} is not a user"
+                )
             every = uow.directory.delegations()
             if redelegated_without_right(delegation, every, delegation.valid_from):
-                raise GuardFailed(
-                    Guard.DELEGATION,
+                raise InvalidDelegation(
+                    "granted_by",
+                    "tuq_not_redelegable",
                     f"{delegation.granted_by} holds {delegation.authority} as TUQ.: TUQ. cannot"
                     " be re-delegated (Điều 13.3)",
                 )
             new_id = uow.directory.add_delegation(delegation)
             uow.commit()
         return new_id
+
+    def revoke(self, actor: Actor, delegation_id: int) -> Delegation:
+        """Revoke a delegation from now on; revoking it again changes nothing."""
+        self._admin(actor, "revoke delegations")
+        with self.db.uow() as uow:
+            uow.directory.revoke_delegation(delegation_id, at=self.clock(), by=actor.username)
+            found = uow.directory.delegation(delegation_id)
+            if found is None:
+                raise NotFound(f"no delegation {delegation_id}")
+            uow.commit()
+        return found
 
     def load_directory(self, users: Iterable[User], delegations: Iterable[Delegation]) -> None:
         """Insert or update users and add delegations (seeding; the API's admin uses put/grant)."""
@@ -358,9 +396,10 @@ class Engine:
         content: DocumentContent | Mapping[str, Any],
         signer: str | None,
         link: str,
+        expected_version: int | None,
     ) -> Document:
         content = _content(content)
-        original, ctx = self._load(actor, document_id, None)
+        original, ctx = self._load(actor, document_id, expected_version)
         ctx.new_content = content
         original.check(actor, action, ctx, comment=None, on=vietnam_date(self.clock()))
         return self.create(actor, content, signer=signer, links={link: document_id})

@@ -16,4 +16,7 @@ ROUTERS: tuple[str, ...] = (
     "registers",
     "directory",
     "casefiles",
+    "derived",
+    "users",
+    "delegations",
 )
