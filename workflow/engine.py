@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from numbering.registers import RegisterConfig, SeriesKey
 from workflow.audit import AuditEntry
-from workflow.content import DocumentContent
+from workflow.content import DocumentContent, draft_year
 from workflow.dispatching import (
     DirectoryCache,
     printed_problems,
@@ -29,6 +29,7 @@ from workflow.dispatching import (
     record_deliveries,
 )
 from workflow.document import Document, GuardContext
+from workflow.drafts import DraftKey, PreparedDrafts
 from workflow.errors import Forbidden, GuardFailed, InvalidContent, NotFound
 from workflow.signing import Delegation, redelegated_without_right
 from workflow.states import Action, Guard, Role
@@ -60,7 +61,8 @@ class Renderer(Protocol):
 
 # A renderer may also serialise what it prepared: Prepared.to_bytes() and
 # renderer.load_prepared(data) (workflow.rendering does). Without both, nothing is stored at sign
-# and issue prepares from the content.
+# and issue prepares from the content. A renderer with template_version(content) (workflow.rendering
+# has it) lets sign reuse what pass-format prepared in this process for the same content.
 
 
 def utc_now() -> datetime:
@@ -99,6 +101,7 @@ class Engine:
         self.after_number = after_number  # runs inside issue's transaction, after the number
         self._series: dict[SeriesKey, int] = {}
         self.directory = DirectoryCache()  # receivers, re-read when a new directory is loaded
+        self.drafts: PreparedDrafts[Prepared] = PreparedDrafts()  # pass-format's, for sign
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -266,8 +269,11 @@ class Engine:
         recipient list exactly or cannot be rendered at all (issue then prepares afresh and
         reports why, as it did before renditions were stored).
         """
+        key = self._draft_key(content, today)
+        prepared = self.drafts.get(key) if key is not None else None
         try:
-            prepared = self.renderer.prepare(content, today=today)
+            if prepared is None:
+                prepared = self.renderer.prepare(content, today=today)
         except InvalidContent:
             return None
         to_bytes = getattr(prepared, "to_bytes", None)
@@ -365,8 +371,22 @@ class Engine:
         original.check(actor, action, ctx, comment=None, on=vietnam_date(self.clock()))
         return self.create(actor, content, signer=signer, links={link: document_id})
 
+    def _draft_key(self, content: DocumentContent, today: date) -> DraftKey | None:
+        """What decides a prepared draft, if the renderer names its template's version."""
+        version = getattr(self.renderer, "template_version", None)
+        if version is None:
+            return None
+        return (content.sha256(), version(content), draft_year(content, None, today))
+
     def _format_problems(self, content: DocumentContent, keep: list[bytes]) -> list[str]:
-        data = self.renderer.render(content, today=vietnam_date(self.clock()))
+        today = vietnam_date(self.clock())
+        key = self._draft_key(content, today)
+        if key is None:
+            data = self.renderer.render(content, today=today)
+        else:  # render() is prepare().fill(None, None): keep the prepared draft for sign
+            prepared = self.renderer.prepare(content, today=today)
+            data = prepared.fill(None, None)
+            self.drafts.put(key, prepared)
         keep.append(data)
         if self.format_checker is None:
             return []
