@@ -119,3 +119,30 @@ def test_the_cache_is_bounded_least_recently_used_first():
     assert held.get(("b", "t", 1)) is None
     assert held.get(("a", "t", 1)) == "A" and held.get(("c", "t", 1)) == "C"
     assert len(held) == 2
+
+
+def test_the_checker_reads_each_files_own_styles(tmp_path):
+    """Files from one template share their parsed styles; a file whose styles differ does not."""
+    import io
+    import zipfile
+
+    from workflow.rendering import checker
+
+    def recoloured(data: bytes) -> bytes:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for info in src.infolist():
+                part = src.read(info)
+                if info.filename == "word/styles.xml":
+                    default = b"<w:rPrDefault><w:rPr>"
+                    assert default in part
+                    part = part.replace(default, default + b'<w:color w:val="FF0000"/>')
+                z.writestr(info, part)
+        return out.getvalue()
+
+    data = RENDERER.render(SEED_CONTENT, today=TODAY)
+    assert checker.check(data, draft=True) == []
+    red = checker.check(recoloured(data), draft=True)
+    assert "FONT.COLOR" in {v.rule for v in red}
+    assert checker.check(data, draft=True) == []  # and the template's own again
