@@ -186,6 +186,7 @@ def main() -> int:
         f" {os.cpu_count()} CPUs"
     )
     for kind in kinds:
+        load_before = os.getloadavg()[0]  # other work on the machine skews every figure
         with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
             url = stack.enter_context(database(kind, args.pg_url, Path(tmp)))
             load = [VANTHU, "load-demo", "--database", url]
@@ -199,7 +200,8 @@ def main() -> int:
         rate = args.flows / run["wall"]
         numbers = run["numbers"]
         print(
-            f"\n{kind}: {rate:.1f} flows/s over HTTP (target ≥ {TARGET_FLOWS:.0f});"
+            f"\n{kind} (load average before: {load_before:.2f}, after: {os.getloadavg()[0]:.2f}):"
+            f" {rate:.1f} flows/s over HTTP (target ≥ {TARGET_FLOWS:.0f});"
             f" engine in process, 1 client: {baseline:.1f} flows/s;"
             f" GET /health p50 {pct(run['health'], 0.5):.2f} ms"
         )
