@@ -100,6 +100,7 @@ def http_run(bases: list[str], flows: int, clients: int, seed: dict) -> dict:
     times: dict[str, list[float]] = defaultdict(list)
     lock = threading.Lock()
     shares = [flows // clients + (i < flows % clients) for i in range(clients)]
+    pids = serve_pids()
 
     def client_run(i: int) -> list[str]:
         mine: dict[str, list[float]] = defaultdict(list)
@@ -118,19 +119,50 @@ def http_run(bases: list[str], flows: int, clients: int, seed: dict) -> dict:
     with ThreadPoolExecutor(clients) as pool:
         futures = [pool.submit(client_run, i) for i in range(clients)]
         barrier.wait()
-        start = time.perf_counter()
+        start, cpu, mine = time.perf_counter(), cpu_seconds(pids), time.process_time()
         numbers = [n for f in futures for n in f.result()]
         wall = time.perf_counter() - start
-    return {"wall": wall, "times": times, "numbers": numbers, "health": health}
+        server_cpu, client_cpu = cpu_seconds(pids) - cpu, time.process_time() - mine
+    return {
+        "wall": wall,
+        "times": times,
+        "numbers": numbers,
+        "health": health,
+        "server_cpu": server_cpu,
+        "client_cpu": client_cpu,
+    }
 
 
-def engine_baseline(url: str, flows: int, seed: dict) -> float:
-    """Flows per second through the engine in this process: no HTTP, one client."""
+def serve_pids() -> list[int]:
+    """The vanthu serve processes this one started (from Linux's /proc; [] elsewhere)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat, cmd = (entry / "stat").read_text(), (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid() and b"serve" in cmd:
+            found.append(int(entry.name))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes used so far."""
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def engine_baseline(url: str, flows: int, seed: dict) -> tuple[float, float]:
+    """Flows per second through the engine in this process (no HTTP, one client), and the
+    CPU seconds per flow."""
     db = Database(url)
     engine = Engine(db, renderer=rendering)
     users = {u.username: u.actor for u in load_directory(engine).values()}
     steps = [(u, a) for u, a in flow.FULL_FLOW[:-1]]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(flows):
         doc = engine.create(users["drafter"], unique(seed), signer="signer")
         for user, action in steps:
@@ -142,9 +174,9 @@ def engine_baseline(url: str, flows: int, seed: dict) -> float:
                 doc = engine.act(users[user], doc.id, action)
         with db.uow(write=False) as uow:
             uow.files.latest(doc.id, "issued")
-    rate = flows / (time.perf_counter() - start)
+    rate, cpu = flows / (time.perf_counter() - start), (time.process_time() - cpu) / flows
     db.dispose()
-    return rate
+    return rate, cpu
 
 
 def pct(values: list[float], q: float) -> float:
@@ -194,7 +226,7 @@ def main() -> int:
             base_db = Database(url)
             load_receivers(base_db)
             base_db.dispose()
-            baseline = engine_baseline(url, args.baseline_flows, seed)
+            baseline, engine_cpu = engine_baseline(url, args.baseline_flows, seed)
             bases = stack.enter_context(servers(url, args.servers, Path(tmp)))
             run = http_run(bases, args.flows, args.clients, seed)
         rate = args.flows / run["wall"]
@@ -204,6 +236,11 @@ def main() -> int:
             f" {rate:.1f} flows/s over HTTP (target ≥ {TARGET_FLOWS:.0f});"
             f" engine in process, 1 client: {baseline:.1f} flows/s;"
             f" GET /health p50 {pct(run['health'], 0.5):.2f} ms"
+        )
+        print(
+            f"  CPU per flow: engine in process {engine_cpu * 1000:.1f} ms;"
+            f" over HTTP, the servers {run['server_cpu'] / args.flows * 1000:.1f} ms"
+            f" and the clients (this process) {run['client_cpu'] / args.flows * 1000:.1f} ms"
         )
         # The baseline flows took the first numbers; the HTTP flows (warm-ups included) follow.
         got = sorted(int(n.split("/")[0]) for n in numbers)
