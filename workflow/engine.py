@@ -208,12 +208,16 @@ class Engine:
         doc, ctx = self._load(actor, document_id, expected_version, signing=action is Action.SIGN)
         draft: list[bytes] = []
         if action is Action.PASS_FORMAT:
-            ctx.format_problems = lambda content: self._format_problems(content, draft)
+            ctx.format_problems = lambda content: self._format_problems(
+                content, draft, doc.content_sha256 if content is doc.content else None
+            )
         before, now = doc.version, self.clock()
         event = doc.act(actor, action, ctx, at=now, comment=comment)
         signed = None
         if action is Action.SIGN:  # rendered before the write transaction, not inside it
-            signed = self.signed_rendition(doc.content, today=vietnam_date(now))
+            signed = self.signed_rendition(
+                doc.content, today=vietnam_date(now), content_sha256=doc.content_sha256
+            )
         with self.db.uow() as uow:
             uow.record(doc, event, expected_version=before, now=now)
             if signed is not None:  # what the signer signed, frozen with the signature
@@ -261,7 +265,9 @@ class Engine:
                 uow.commit()
                 return issued
 
-    def signed_rendition(self, content: DocumentContent, *, today: date) -> Rendition | None:
+    def signed_rendition(
+        self, content: DocumentContent, *, today: date, content_sha256: str | None = None
+    ) -> Rendition | None:
         """The rendition a signer signs: prepared but for number and date, serialised, with the
         directory revision its recipient list resolves against without a problem (if any).
 
@@ -269,7 +275,7 @@ class Engine:
         recipient list exactly or cannot be rendered at all (issue then prepares afresh and
         reports why, as it did before renditions were stored).
         """
-        key = self._draft_key(content, today)
+        key = self._draft_key(content, today, content_sha256)
         prepared = self.drafts.get(key) if key is not None else None
         try:
             if prepared is None:
@@ -371,16 +377,22 @@ class Engine:
         original.check(actor, action, ctx, comment=None, on=vietnam_date(self.clock()))
         return self.create(actor, content, signer=signer, links={link: document_id})
 
-    def _draft_key(self, content: DocumentContent, today: date) -> DraftKey | None:
-        """What decides a prepared draft, if the renderer names its template's version."""
+    def _draft_key(
+        self, content: DocumentContent, today: date, content_sha256: str | None = None
+    ) -> DraftKey | None:
+        """What decides a prepared draft, if the renderer names its template's version
+        (`content_sha256`: the content's, when the caller already has it)."""
         version = getattr(self.renderer, "template_version", None)
         if version is None:
             return None
-        return (content.sha256(), version(content), draft_year(content, None, today))
+        sha = content_sha256 or content.sha256()
+        return (sha, version(content), draft_year(content, None, today))
 
-    def _format_problems(self, content: DocumentContent, keep: list[bytes]) -> list[str]:
+    def _format_problems(
+        self, content: DocumentContent, keep: list[bytes], content_sha256: str | None
+    ) -> list[str]:
         today = vietnam_date(self.clock())
-        key = self._draft_key(content, today)
+        key = self._draft_key(content, today, content_sha256)
         if key is None:
             data = self.renderer.render(content, today=today)
         else:  # render() is prepare().fill(None, None): keep the prepared draft for sign
