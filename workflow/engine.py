@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from numbering.registers import RegisterConfig, SeriesKey
 from workflow.audit import AuditEntry
-from workflow.content import DocumentContent
+from workflow.content import DocumentContent, draft_year
 from workflow.dispatching import (
     DirectoryCache,
     printed_problems,
@@ -29,6 +29,7 @@ from workflow.dispatching import (
     record_deliveries,
 )
 from workflow.document import Document, GuardContext
+from workflow.drafts import DraftKey, PreparedDrafts
 from workflow.errors import Forbidden, GuardFailed, InvalidContent, InvalidDelegation, NotFound
 from workflow.signing import Delegation, redelegated_without_right
 from workflow.states import Action, Guard, Role
@@ -60,7 +61,8 @@ class Renderer(Protocol):
 
 # A renderer may also serialise what it prepared: Prepared.to_bytes() and
 # renderer.load_prepared(data) (workflow.rendering does). Without both, nothing is stored at sign
-# and issue prepares from the content.
+# and issue prepares from the content. A renderer with template_version(content) (workflow.rendering
+# has it) lets sign reuse what pass-format prepared in this process for the same content.
 
 
 def utc_now() -> datetime:
@@ -99,6 +101,7 @@ class Engine:
         self.after_number = after_number  # runs inside issue's transaction, after the number
         self._series: dict[SeriesKey, int] = {}
         self.directory = DirectoryCache()  # receivers, re-read when a new directory is loaded
+        self.drafts: PreparedDrafts[Prepared] = PreparedDrafts()  # pass-format's, for sign
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -213,12 +216,16 @@ class Engine:
         doc, ctx = self._load(actor, document_id, expected_version, signing=action is Action.SIGN)
         draft: list[bytes] = []
         if action is Action.PASS_FORMAT:
-            ctx.format_problems = lambda content: self._format_problems(content, draft)
+            ctx.format_problems = lambda content: self._format_problems(
+                content, draft, doc.content_sha256 if content is doc.content else None
+            )
         before, now = doc.version, self.clock()
         event = doc.act(actor, action, ctx, at=now, comment=comment)
         signed = None
         if action is Action.SIGN:  # rendered before the write transaction, not inside it
-            signed = self.signed_rendition(doc.content, today=vietnam_date(now))
+            signed = self.signed_rendition(
+                doc.content, today=vietnam_date(now), content_sha256=doc.content_sha256
+            )
         with self.db.uow() as uow:
             uow.record(doc, event, expected_version=before, now=now)
             if signed is not None:  # what the signer signed, frozen with the signature
@@ -266,7 +273,9 @@ class Engine:
                 uow.commit()
                 return issued
 
-    def signed_rendition(self, content: DocumentContent, *, today: date) -> Rendition | None:
+    def signed_rendition(
+        self, content: DocumentContent, *, today: date, content_sha256: str | None = None
+    ) -> Rendition | None:
         """The rendition a signer signs: prepared but for number and date, serialised, with the
         directory revision its recipient list resolves against without a problem (if any).
 
@@ -274,8 +283,11 @@ class Engine:
         recipient list exactly or cannot be rendered at all (issue then prepares afresh and
         reports why, as it did before renditions were stored).
         """
+        key = self._draft_key(content, today, content_sha256)
+        prepared = self.drafts.get(key) if key is not None else None
         try:
-            prepared = self.renderer.prepare(content, today=today)
+            if prepared is None:
+                prepared = self.renderer.prepare(content, today=today)
         except InvalidContent:
             return None
         to_bytes = getattr(prepared, "to_bytes", None)
@@ -404,8 +416,28 @@ class Engine:
         original.check(actor, action, ctx, comment=None, on=vietnam_date(self.clock()))
         return self.create(actor, content, signer=signer, links={link: document_id})
 
-    def _format_problems(self, content: DocumentContent, keep: list[bytes]) -> list[str]:
-        data = self.renderer.render(content, today=vietnam_date(self.clock()))
+    def _draft_key(
+        self, content: DocumentContent, today: date, content_sha256: str | None = None
+    ) -> DraftKey | None:
+        """What decides a prepared draft, if the renderer names its template's version
+        (`content_sha256`: the content's, when the caller already has it)."""
+        version = getattr(self.renderer, "template_version", None)
+        if version is None:
+            return None
+        sha = content_sha256 or content.sha256()
+        return (sha, version(content), draft_year(content, None, today))
+
+    def _format_problems(
+        self, content: DocumentContent, keep: list[bytes], content_sha256: str | None
+    ) -> list[str]:
+        today = vietnam_date(self.clock())
+        key = self._draft_key(content, today, content_sha256)
+        if key is None:
+            data = self.renderer.render(content, today=today)
+        else:  # render() is prepare().fill(None, None): keep the prepared draft for sign
+            prepared = self.renderer.prepare(content, today=today)
+            data = prepared.fill(None, None)
+            self.drafts.put(key, prepared)
         keep.append(data)
         if self.format_checker is None:
             return []
