@@ -8,7 +8,8 @@ roles they act with; it lives VANTHU_TOKEN_MINUTES (60 by default).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -22,6 +23,7 @@ from workflow.users import Actor, User
 ALGORITHM = "HS256"
 ISSUER = "vanthu"
 SECRET_SETTING = "jwt_secret"
+VERIFIED_HELD = 1024  # verified tokens kept per server process
 
 
 @cache
@@ -85,6 +87,11 @@ class Tokens:
 
     secret: str
     minutes: int = 60
+    # Tokens already verified, with their expiry: every request shows its token once to the
+    # idempotency check and once to the route; the signature is checked once, the expiry always.
+    _verified: dict[str, tuple[Actor, float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def issue(self, user: User, now: datetime | None = None) -> tuple[str, int]:
         """A signed token for `user` and its lifetime in seconds."""
@@ -101,6 +108,9 @@ class Tokens:
 
     def actor(self, token: str) -> Actor:
         """The Actor a token stands for, or a 401 problem saying what is wrong with it."""
+        held = self._verified.get(token)
+        if held is not None and time.time() < held[1]:  # PyJWT: expired once exp <= now
+            return held[0]
         try:
             claims = jwt.decode(
                 token,
@@ -126,7 +136,12 @@ class Tokens:
             raise _unauthorised(
                 "invalid_token", "the access token has no user", "mã truy cập không có người dùng"
             )
-        return Actor(claims["sub"], frozenset(str(r) for r in roles))
+        actor = Actor(claims["sub"], frozenset(str(r) for r in roles))
+        if isinstance(claims["exp"], int | float):
+            if len(self._verified) >= VERIFIED_HELD:
+                self._verified.clear()
+            self._verified[token] = (actor, float(claims["exp"]))
+        return actor
 
     def username(self, authorization: str | None) -> str | None:
         """The user named by an `Authorization: Bearer` header, or None if it names nobody."""

@@ -1,5 +1,9 @@
 """FastAPI dependencies other routers reuse: services, settings, engine, the current actor,
-and the If-Match precondition of document writes."""
+and the If-Match precondition of document writes.
+
+They are coroutines although they do no I/O: FastAPI runs a plain function dependency in the
+thread pool, a hop per dependency per request for what is a lookup.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
 from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import Tokens, not_authenticated
 from api.problems import FieldError, ProblemError
@@ -30,19 +35,19 @@ class Services:
     tokens: Tokens
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
 
 
-def get_settings(services: Annotated[Services, Depends(get_services)]) -> Settings:
+async def get_settings(services: Annotated[Services, Depends(get_services)]) -> Settings:
     return services.settings
 
 
-def get_engine(services: Annotated[Services, Depends(get_services)]) -> Engine:
+async def get_engine(services: Annotated[Services, Depends(get_services)]) -> Engine:
     return services.engine
 
 
-def get_db(services: Annotated[Services, Depends(get_services)]) -> Database:
+async def get_db(services: Annotated[Services, Depends(get_services)]) -> Database:
     return services.db
 
 
@@ -88,7 +93,7 @@ def if_match_versions(value: str, document_id: int) -> list[int]:
     return versions
 
 
-def expected_version(
+async def expected_version(
     document_id: DocumentId,
     actor: CurrentActor,
     engine: EngineDep,
@@ -112,7 +117,7 @@ def expected_version(
         )
     versions = if_match_versions(if_match, document_id)
     if len(versions) > 1:
-        current = engine.get(actor, document_id).version
+        current = (await run_in_threadpool(engine.get, actor, document_id)).version
         versions = [v for v in versions if v == current] or versions[:1]
     if not versions:
         raise ProblemError(
@@ -128,7 +133,7 @@ def expected_version(
 ExpectedVersion = Annotated[int, Depends(expected_version)]
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         str | None,
         Header(

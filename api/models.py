@@ -11,7 +11,8 @@ from numbering.symbols import format_number
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent
 from workflow.document import Document
-from workflow.states import State
+from workflow.signing import Delegation
+from workflow.states import Role, State
 from workflow.users import User
 
 
@@ -86,9 +87,16 @@ class DocumentOut(BaseModel):
     issued_date: date | None
     issued_at: datetime | None
     issued_sha256: str | None = Field(description="SHA-256 of the frozen issued .docx")
+    # Left out unless there is one, so that a document reads the same from every route.
+    linked_by: dict[str, list[int]] | None = Field(
+        None,
+        exclude_if=lambda links: not links,
+        description="In GET /documents/{id}, when other documents link to this one:"
+        " {'replaces': [12], 'corrects': [13]} (document 12 replaces it, 13 corrects it)",
+    )
 
     @classmethod
-    def of(cls, doc: Document) -> DocumentOut:
+    def of(cls, doc: Document, linked_by: dict[str, list[int]] | None = None) -> DocumentOut:
         assert doc.id is not None
         sha = doc.content_sha256
         return cls(
@@ -118,6 +126,7 @@ class DocumentOut(BaseModel):
             issued_date=doc.issued_date,
             issued_at=doc.issued_at,
             issued_sha256=doc.issued_sha256,
+            linked_by=linked_by,
         )
 
 
@@ -174,6 +183,101 @@ class DocumentPatch(Body):
         None, description="Fields of the content to change; null removes an optional field"
     )
     signer: str | None = Field(None, max_length=64, description="Username of who signs")
+
+
+# -- users and delegations (admin) ------------------------------------------------------------
+
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class UserIn(Body):
+    """A user as PUT /users/{username} stores it; `password` sets or resets the password."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "full_name": "Nguyễn Văn Bình",
+                    "roles": ["signer"],
+                    "unit_code": "VP",
+                    "issuer_code": "BGDĐT",
+                    "position_title": "PHÓ CHÁNH VĂN PHÒNG",
+                    "password": "doi-mat-khau-ngay",
+                }
+            ]
+        },
+    )
+
+    full_name: str = Field(min_length=1, max_length=200)
+    roles: list[Role] = Field(max_length=len(Role), description="Replaces the user's roles")
+    unit_code: str = Field(min_length=1, max_length=40)
+    issuer_code: str = Field(min_length=1, max_length=40)
+    position_title: str = Field("", max_length=200, description="Own title, as ô 7 prints it")
+    password: str | None = Field(
+        None, min_length=8, max_length=128, description="New password; absent: unchanged"
+    )
+
+
+class DelegationIn(Body):
+    """A delegation to sign "<prefix>. <title>" (Điều 13): TL., KT., TUQ. or Q."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "grantee": "signer",
+                    "authority": "TUQ. BỘ TRƯỞNG",
+                    "valid_from": "2021-01-01",
+                    "valid_to": "2021-12-31",
+                    "granted_by": "BỘ TRƯỞNG",
+                }
+            ]
+        },
+    )
+
+    grantee: str = Field(min_length=1, max_length=64, description="Username of who may sign")
+    authority: str = Field(min_length=1, max_length=100, description="'TL. BỘ TRƯỞNG'")
+    valid_from: date
+    valid_to: date | None = Field(None, description="Last day it is valid; null: open-ended")
+    granted_by: str = Field(
+        min_length=1, max_length=200, description="Grantor's username, or the granting office"
+    )
+    redelegable: bool | None = Field(
+        None, description="May the grantee pass it on; default false for TUQ. (never true)"
+    )
+
+
+class DelegationOut(BaseModel):
+    id: int
+    grantee: str
+    authority: str
+    prefix: str
+    title: str
+    valid_from: date
+    valid_to: date | None
+    granted_by: str
+    redelegable: bool
+    revoked_at: datetime | None = Field(description="Set once revoked: it authorises nothing")
+    revoked_by: str | None
+
+    @classmethod
+    def of(cls, d: Delegation) -> DelegationOut:
+        assert d.id is not None
+        return cls(
+            id=d.id,
+            grantee=d.grantee,
+            authority=d.authority,
+            prefix=d.prefix,
+            title=d.title,
+            valid_from=d.valid_from,
+            valid_to=d.valid_to,
+            granted_by=d.granted_by,
+            redelegable=d.redelegable,
+            revoked_at=d.revoked_at,
+            revoked_by=d.revoked_by,
+        )
 
 
 class ActionBody(Body):

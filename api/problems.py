@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.models import etag
-from workflow.errors import GuardFailed, InvalidContent, VanthuError
+from workflow.errors import GuardFailed, InvalidContent, InvalidDelegation, VanthuError
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("vanthu.api")
@@ -81,6 +81,7 @@ CODES: dict[str, tuple[int, str]] = {
     "edxml_error": (422, "Không lập được gói edXML"),
     "handover_error": (422, "Không lập được gói nộp lưu"),
     "unreadable_document": (422, "Không đọc được tệp văn bản"),
+    "invalid_delegation": (422, "Ủy quyền không hợp lệ"),
     "internal_error": (500, "Lỗi hệ thống"),
 }
 
@@ -96,6 +97,29 @@ ACTIONS_VI = {
     "recall": "thu hồi",
     "cancel": "hủy",
     "edit": "sửa",
+    "replace": "thay thế",
+    "correct": "đính chính",
+}
+
+# Routes without an {action}: what the refused request was doing, by route name.
+ROUTES_VI = {
+    "replace_document": "thay thế",
+    "correct_document": "đính chính",
+    "list_users": "xem danh sách người dùng",
+    "put_user": "tạo hoặc sửa người dùng",
+    "list_delegations": "xem danh sách ủy quyền",
+    "grant_delegation": "cấp ủy quyền ký",
+    "revoke_delegation": "thu hồi ủy quyền ký",
+}
+
+# rule of an invalid delegation → what Điều 13 requires, in Vietnamese
+DELEGATION_RULES: dict[str, str] = {
+    "tuq_not_redelegable": "người được ủy quyền (TUQ.) không được ủy quyền lại (Điều 13.3)",
+    "prefix": "thẩm quyền phải bắt đầu bằng TL., KT., TUQ. hoặc Q.",
+    "authority_line": "dòng thẩm quyền ký không hợp lệ",
+    "period": "ngày hết hiệu lực không được trước ngày bắt đầu",
+    "grantee_is_user": "người được ủy quyền phải là người dùng của hệ thống",
+    "max_length": "dòng thẩm quyền quá dài",
 }
 
 # guard → (field it is about, what it requires, in Vietnamese)
@@ -174,6 +198,9 @@ def _what(request: Request) -> str:
     if action is not None:
         verb = ACTIONS_VI.get(str(getattr(action, "value", action)), str(action))
         return f"{verb} văn bản {doc}" if doc is not None else verb
+    named = ROUTES_VI.get(getattr(request.scope.get("route"), "name", ""))
+    if named is not None:
+        return f"{named} văn bản {doc}" if doc is not None else named
     if doc is not None:
         return f"văn bản {doc}"
     return f"đường dẫn {request.url.path}"
@@ -196,6 +223,10 @@ def _vanthu_problem(request: Request, exc: VanthuError) -> Problem:
         field, rule_vi = GUARDS.get(str(exc.guard), ("", str(exc.guard)))
         errors = [FieldError(field=field, rule=str(exc.guard), message=exc.reason)]
         vi = f"không thể {_what(request)}: điều kiện «{exc.guard}» — {rule_vi}"
+    elif isinstance(exc, InvalidDelegation):
+        rule_vi = DELEGATION_RULES.get(exc.rule, exc.rule)
+        errors = [FieldError(field=f"body.{exc.field}", rule=exc.rule, message=exc.reason)]
+        vi = f"không thể {_what(request)}: {rule_vi} (body.{exc.field})"
     elif code == "forbidden":
         roles = ", ".join(sorted(actor.roles)) if actor is not None else "không có"
         vi = f"{who} (vai trò: {roles}) không được {_what(request)}"

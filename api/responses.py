@@ -23,8 +23,12 @@ def json_response(
 
 
 def document_response(
-    doc: Document, status: int = 200, headers: Mapping[str, str] | None = None
+    doc: Document,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    *,
+    linked_by: dict[str, list[int]] | None = None,
 ) -> Response:
     """The document with `ETag: "<id>-<version>"`."""
-    out = DocumentOut.of(doc)
+    out = DocumentOut.of(doc, linked_by)
     return json_response(out, status, {"ETag": out.etag, **(headers or {})})

@@ -18,11 +18,16 @@ from api.app import create_app
 from api.demo_world import DEMO_PASSWORD
 from api.server import serve_process
 from api.settings import Settings
+from workflow.content import DocumentContent
 
-from .conftest import ROOT, SEED
+from .conftest import DOCUMENTS, ROOT, SEED
 
 USERS = ("drafter", "unit_head", "format_checker", "signer", "clerk", "archivist", "admin")
 SEED_JSON = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+# A công văn of the seed's issuer: the form a correction (đính chính) takes.
+CONG_VAN_JSON = DocumentContent.model_validate(
+    yaml.safe_load((DOCUMENTS / "cong-van-khan-mat-2023.yaml").read_text(encoding="utf-8"))
+).model_dump(mode="json", exclude_none=True)
 VANTHU = str(Path(sys.executable).with_name("vanthu"))
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "message_vi", "message_en", "errors"}
 VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")

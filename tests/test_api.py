@@ -680,3 +680,25 @@ def test_openapi_documents_problems_and_headers(client):
     assert set(act["responses"]["412"]["content"]) == {"application/problem+json"}
     assert set(act["responses"]["428"]["content"]) == {"application/problem+json"}
     assert "oauth2" in str(schema["components"]["securitySchemes"]).lower()
+
+
+def test_a_verified_token_is_refused_once_it_expires():
+    """Tokens are verified once per server process, but their expiry is checked every time."""
+    import time
+
+    from api.auth import Tokens
+    from api.problems import ProblemError
+    from workflow.users import User
+
+    tokens = Tokens("a secret of at least thirty-two bytes for HS256", minutes=60)
+    user = User("clerk", "Vũ Thị Mai", frozenset({"clerk"}), "VP", "BGDĐT", "văn thư")
+    soon = datetime.now(UTC) - timedelta(minutes=60) + timedelta(seconds=1.5)
+    token, _ = tokens.issue(user, now=soon)
+    assert tokens.actor(token).username == "clerk"
+    assert tokens.actor(token).username == "clerk"  # from what was verified
+    exp = jwt.decode(token, options={"verify_signature": False})["exp"]
+    time.sleep(max(0.0, exp - time.time()) + 0.05)
+    with pytest.raises(ProblemError) as refused:
+        tokens.actor(token)
+    assert "expired" in refused.value.message_en
+    assert Tokens(tokens.secret).username(f"Bearer {token}") is None

@@ -2,7 +2,8 @@
 
 A role that may never take an action gets 403, an action the role may take but not from this
 state gets 409, and neither changes the document (state, version, audit trail). Everything the
-table allows succeeds and lands in the table's target state. Documents in each state are built
+table allows succeeds and lands in the table's target state; replace and correct make a new
+linked draft (201) and leave the original as it was. Documents in each state are built
 once through the engine; the requests go through the app in process (httpx ASGITransport).
 """
 
@@ -14,7 +15,15 @@ import pytest
 
 from workflow.states import TRANSITIONS, Action, Role, State
 
-from .api_support import USERS, AsgiClient, assert_problem, demo_app, tokens
+from .api_support import (
+    CONG_VAN_JSON,
+    SEED_JSON,
+    USERS,
+    AsgiClient,
+    assert_problem,
+    demo_app,
+    tokens,
+)
 from .engine_support import ACTORS, SEED_CONTENT, bulk_signed, pg_database
 
 ACTIONS = (
@@ -29,7 +38,10 @@ ACTIONS = (
     "archive",
     "recall",
     "cancel",
+    "replace",  # POST /documents/{id}/replace
+    "correct",  # POST /documents/{id}/correct
 )
+DERIVED = {"replace": SEED_JSON, "correct": CONG_VAN_JSON}  # the new document's content
 # How each state is reached from a new draft (or from a signed document).
 PATHS: dict[State, tuple[tuple[str, str], ...]] = {
     State.DRAFT: (),
@@ -111,6 +123,8 @@ def attempt(client, auth, doc_id: int, version: int, user: str, action: str):
     if action == "edit":
         body = {"content": {"subject": "Kết luận của Thứ trưởng (sửa)"}}
         return client.patch(f"/documents/{doc_id}", json=body, headers=headers)
+    if action in DERIVED:
+        return client.post(f"/documents/{doc_id}/{action}", json=DERIVED[action], headers=headers)
     return client.post(
         f"/documents/{doc_id}/actions/{action}",
         json={"comment": "Đề nghị xem lại"},
@@ -140,6 +154,14 @@ def test_every_role_action_and_state(world):
                     assert user in body["message_vi"] or status == 409
                     assert snapshot(engine, base) == before, (user, action, state)
                     refused += 1
+                    continue
+                if action in DERIVED:  # the original stays as it is: no fresh document needed
+                    r = attempt(client, auth, base, before[1], user, action)
+                    assert r.status_code == 201, (user, action, state, r.text)
+                    assert r.json()["links"] == {f"{action}s": base}
+                    assert r.json()["state"] == "draft" and r.json()["created_by"] == user
+                    assert snapshot(engine, base) == before
+                    allowed += 1
                     continue
                 doc_id = build(engine, state)
                 version = engine.get(ACTORS["archivist"], doc_id).version

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from workflow.content import DocumentContent
-from workflow.errors import GuardFailed
+from workflow.errors import Forbidden, GuardFailed, InvalidDelegation, NotFound
 from workflow.signing import Delegation, authorise
 from workflow.states import Action, State
 from workflow.users import User
@@ -123,8 +123,9 @@ def test_tuq_cannot_be_redelegated(engine):
     passed_on = Delegation.from_text(
         "stand_in", "TUQ. BỘ TRƯỞNG", "2021-01-01", "2021-12-31", granted_by="deputy"
     )
-    with pytest.raises(GuardFailed, match=r"TUQ\. cannot be re-delegated"):
+    with pytest.raises(InvalidDelegation, match=r"TUQ\. cannot be re-delegated") as err:
         engine.grant(ADMIN, passed_on)
+    assert (err.value.field, err.value.rule) == ("granted_by", "tuq_not_redelegable")
     with pytest.raises(ValueError, match="cannot be re-delegated"):
         Delegation.from_text("x", "TUQ. BỘ TRƯỞNG", "2021-01-01", redelegable=True)
     # Even if such a row reached the database (e.g. an import), signing with it is refused.
@@ -155,3 +156,74 @@ def test_only_admin_manages_the_directory(engine):
         engine.put_user(actor("clerk"), DEPUTY)
     with pytest.raises(Forbidden, match="only admin"):
         engine.grant(actor("signer"), Delegation.from_text("deputy", "TL. BỘ TRƯỞNG", "2021-01-01"))
+
+
+def test_a_revoked_delegation_no_longer_lets_its_holder_sign(engine):
+    granted = engine.grant(
+        ADMIN, Delegation.from_text("deputy", "TL. BỘ TRƯỞNG", "2021-01-01", granted_by="signer")
+    )
+    content = with_signature("TL. BỘ TRƯỞNG / PHÓ CHÁNH VĂN PHÒNG", "Nguyễn Văn Bình")
+    first = to_signature(engine, content, "deputy")
+    second = to_signature(engine, content, "deputy")
+    assert engine.act(DEPUTY.actor, first.id, Action.SIGN).state is State.SIGNED
+    revoked = engine.revoke(ADMIN, granted)
+    assert (revoked.id, revoked.revoked_by) == (granted, "admin")
+    assert revoked.revoked_at == datetime(2021, 9, 20, 3, 0, tzinfo=UTC)
+    message = refused(engine, second, DEPUTY.actor, "delegation")
+    assert "was revoked (2021-09-20 by admin)" in message
+    # Revoking again keeps the first revocation; the record stays in the list.
+    assert engine.revoke(ADMIN, granted) == revoked
+    assert [d for d in engine.delegations(ADMIN) if d.id == granted] == [revoked]
+    # A fresh grant restores the right to sign.
+    engine.grant(
+        ADMIN, Delegation.from_text("deputy", "TL. BỘ TRƯỞNG", "2021-09-20", granted_by="signer")
+    )
+    assert engine.act(DEPUTY.actor, second.id, Action.SIGN).state is State.SIGNED
+
+
+def test_a_revoked_tuq_still_cannot_be_passed_on(engine):
+    tuq = engine.grant(
+        ADMIN, Delegation.from_text("deputy", "TUQ. BỘ TRƯỞNG", "2021-01-01", granted_by="BT")
+    )
+    engine.revoke(ADMIN, tuq)
+    with pytest.raises(InvalidDelegation, match=r"TUQ\. cannot be re-delegated"):
+        engine.grant(
+            ADMIN,
+            Delegation.from_text("stand_in", "TUQ. BỘ TRƯỞNG", "2021-02-01", granted_by="deputy"),
+        )
+
+
+def test_delegation_rules_name_field_and_rule(engine):
+    cases = {
+        ("authority", "prefix"): lambda: Delegation.from_text("deputy", "BỘ TRƯỞNG", "2021-01-01"),
+        ("valid_to", "period"): lambda: Delegation.from_text(
+            "deputy", "TL. BỘ TRƯỞNG", "2021-02-01", "2021-01-01"
+        ),
+        ("redelegable", "tuq_not_redelegable"): lambda: Delegation.from_text(
+            "deputy", "TUQ. BỘ TRƯỞNG", "2021-01-01", redelegable=True
+        ),
+        ("grantee", "grantee_is_user"): lambda: engine.grant(
+            ADMIN, Delegation.from_text("nobody", "TL. BỘ TRƯỞNG", "2021-01-01")
+        ),
+    }
+    for (field, rule), make in cases.items():
+        with pytest.raises(InvalidDelegation) as err:
+            make()
+        assert (err.value.field, err.value.rule) == (field, rule)
+    with pytest.raises(Forbidden):
+        engine.revoke(actor("signer"), 1)
+    with pytest.raises(NotFound):
+        engine.revoke(ADMIN, 999)
+
+
+def test_admin_lists_and_updates_users_in_one_step(engine):
+    assert [u.username for u in engine.users(ADMIN)][:2] == ["admin", "archivist"]
+    moved = User("deputy", "Nguyễn Văn Bình", frozenset({"signer"}), "TCCB", "BGDĐT", "VỤ TRƯỞNG")
+    assert engine.put_user(ADMIN, moved, password_hash="hash-1") is False
+    assert engine.put_user(ADMIN, User("new", "Lê Văn An", frozenset(), "VP", "BGDĐT"))
+    assert {u.username: u for u in engine.users(ADMIN)}["deputy"] == moved
+    with engine.db.uow(write=False) as uow:
+        assert uow.accounts.password_hash("deputy") == "hash-1"
+        assert uow.accounts.password_hash("new") is None
+    with pytest.raises(Forbidden):
+        engine.users(actor("clerk"))

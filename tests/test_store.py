@@ -30,9 +30,9 @@ def test_migrations_build_the_schema_the_code_uses(db):
         diff = compare_metadata(context, metadata)
         version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
     assert diff == []
-    # The newest migration script is the one applied (0005 adds the search index).
+    # The newest migration script is the one applied (0006 adds the search index).
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert version == head == "0005"
+    assert version == head == "0006"
     db.migrate()  # running again is a no-op
 
 
@@ -71,6 +71,25 @@ def test_0003_keeps_stored_files_and_admits_signed_renditions(kind, request, tmp
                 " WHERE attrelid = 'files'::regclass AND attname = 'bytes'"
             ).scalar_one()
             assert storage == "e"
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_0005_indexes_existing_replacements_by_their_original(kind, request, tmp_path):
+    """Upgrading a 0004 database: links already in documents.links land in document_links."""
+    db = _database_at(kind, "0004", tmp_path, request)
+    now = "2021-09-20 02:00:00"
+    with db.engine.begin() as conn:
+        for doc_id, links in ((1, "{}"), (2, '{"replaces": 1}'), (3, '{"corrects": 1}')):
+            conn.exec_driver_sql(
+                "INSERT INTO documents (id, issuer_code, doc_type, drafting_unit, state, version,"
+                " content, content_sha256, created_by, approvals, links, created_at, updated_at)"
+                f" VALUES ({doc_id}, 'BGDĐT', 'thong_bao', 'VP', 'draft', 1, '{{}}',"
+                f" '{'0' * 64}', 'drafter', '[]', '{links}', '{now}', '{now}')"
+            )
+    db.migrate()
+    with db.uow(write=False) as uow:
+        assert uow.links.linked_by(1) == {"replaces": [2], "corrects": [3]}
+        assert uow.links.linked_by(2) == {}
 
 
 def _blob(db: Database) -> str:

@@ -13,8 +13,9 @@ import contextlib
 import io
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -165,7 +166,13 @@ def record_deliveries(
 @dataclass(frozen=True)
 class DispatchOutcome:
     document: Document
-    deliveries: list[Delivery]
+    db: Database = field(repr=False, compare=False)
+
+    @cached_property
+    def deliveries(self) -> list[Delivery]:
+        """Read on first use (the API answers with the document alone): one per target."""
+        assert self.document.id is not None
+        return deliveries(self.db, self.document.id)
 
 
 def dispatch(
@@ -180,7 +187,7 @@ def dispatch(
     doc = engine.act(actor, document_id, Action.DISPATCH, expected_version=expected_version)
     if mail_settings is not None:
         send_email(engine.db, document_id, mail_settings, clock=engine.clock)
-    return DispatchOutcome(doc, deliveries(engine.db, document_id))
+    return DispatchOutcome(doc, engine.db)
 
 
 def deliveries(db: Database, document_id: int) -> list[Delivery]:

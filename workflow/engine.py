@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from numbering.registers import RegisterConfig, SeriesKey
 from workflow import retrieval, visibility
 from workflow.audit import AuditEntry
-from workflow.content import DocumentContent
+from workflow.content import DocumentContent, draft_year
 from workflow.dispatching import (
     DirectoryCache,
     printed_problems,
@@ -30,7 +30,8 @@ from workflow.dispatching import (
     record_deliveries,
 )
 from workflow.document import Document, GuardContext
-from workflow.errors import Forbidden, GuardFailed, InvalidContent, NotFound
+from workflow.drafts import DraftKey, PreparedDrafts
+from workflow.errors import Forbidden, GuardFailed, InvalidContent, InvalidDelegation, NotFound
 from workflow.signing import Delegation, redelegated_without_right
 from workflow.states import Action, Guard, Role
 from workflow.store import Database, Rendition, UnitOfWork
@@ -61,7 +62,8 @@ class Renderer(Protocol):
 
 # A renderer may also serialise what it prepared: Prepared.to_bytes() and
 # renderer.load_prepared(data) (workflow.rendering does). Without both, nothing is stored at sign
-# and issue prepares from the content.
+# and issue prepares from the content. A renderer with template_version(content) (workflow.rendering
+# has it) lets sign reuse what pass-format prepared in this process for the same content.
 
 
 def utc_now() -> datetime:
@@ -100,6 +102,7 @@ class Engine:
         self.after_number = after_number  # runs inside issue's transaction, after the number
         self._series: dict[SeriesKey, int] = {}
         self.directory = DirectoryCache()  # receivers, re-read when a new directory is loaded
+        self.drafts: PreparedDrafts[Prepared] = PreparedDrafts()  # pass-format's, for sign
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -110,13 +113,7 @@ class Engine:
             raise Forbidden(f"{actor.username} has no role and may not read documents")
         with self.db.uow(write=False) as uow:
             doc = uow.documents.get(document_id)
-            if visibility.may_read(actor, None, doc):
-                return doc
-            if not visibility.may_read(actor, uow.directory.user(actor.username), doc):
-                raise Forbidden(
-                    f"document {document_id} is not issued yet ({doc.state}) and belongs to"
-                    f" another drafting unit: {actor.username} may not read it"
-                )
+            visibility.require(actor, doc, lambda: uow.directory.user(actor.username))
             return doc
 
     def history(self, document_id: int) -> list[AuditEntry]:
@@ -145,6 +142,8 @@ class Engine:
             event = dataclasses.replace(event, comment=comment)
         with self.db.uow() as uow:
             uow.insert(doc, event, now=now)
+            assert doc.id is not None
+            uow.links.add(doc.id, doc.links)  # the original's page lists what derives from it
             uow.commit()
         return doc
 
@@ -181,9 +180,12 @@ class Engine:
         content: DocumentContent | Mapping[str, Any],
         *,
         signer: str | None = None,
+        expected_version: int | None = None,
     ) -> Document:
         """A new draft replacing an issued document (wrong content); the original is untouched."""
-        return self._derive(actor, document_id, Action.REPLACE, content, signer, "replaces")
+        return self._derive(
+            actor, document_id, Action.REPLACE, content, signer, "replaces", expected_version
+        )
 
     def correct(
         self,
@@ -192,9 +194,12 @@ class Engine:
         content: DocumentContent | Mapping[str, Any],
         *,
         signer: str | None = None,
+        expected_version: int | None = None,
     ) -> Document:
         """A new công văn đính chính of an issued document; the original is untouched."""
-        return self._derive(actor, document_id, Action.CORRECT, content, signer, "corrects")
+        return self._derive(
+            actor, document_id, Action.CORRECT, content, signer, "corrects", expected_version
+        )
 
     # -- transitions ---------------------------------------------------------------------------
 
@@ -215,12 +220,16 @@ class Engine:
         doc, ctx = self._load(actor, document_id, expected_version, signing=action is Action.SIGN)
         draft: list[bytes] = []
         if action is Action.PASS_FORMAT:
-            ctx.format_problems = lambda content: self._format_problems(content, draft)
+            ctx.format_problems = lambda content: self._format_problems(
+                content, draft, doc.content_sha256 if content is doc.content else None
+            )
         before, now = doc.version, self.clock()
         event = doc.act(actor, action, ctx, at=now, comment=comment)
         signed = None
         if action is Action.SIGN:  # rendered before the write transaction, not inside it
-            signed = self.signed_rendition(doc.content, today=vietnam_date(now))
+            signed = self.signed_rendition(
+                doc.content, today=vietnam_date(now), content_sha256=doc.content_sha256
+            )
         with self.db.uow() as uow:
             uow.record(doc, event, expected_version=before, now=now)
             if signed is not None:  # what the signer signed, frozen with the signature
@@ -270,7 +279,9 @@ class Engine:
             retrieval.index_issued(self.db, issued.id)  # derived data, after the lock is gone
             return issued
 
-    def signed_rendition(self, content: DocumentContent, *, today: date) -> Rendition | None:
+    def signed_rendition(
+        self, content: DocumentContent, *, today: date, content_sha256: str | None = None
+    ) -> Rendition | None:
         """The rendition a signer signs: prepared but for number and date, serialised, with the
         directory revision its recipient list resolves against without a problem (if any).
 
@@ -278,8 +289,11 @@ class Engine:
         recipient list exactly or cannot be rendered at all (issue then prepares afresh and
         reports why, as it did before renditions were stored).
         """
+        key = self._draft_key(content, today, content_sha256)
+        prepared = self.drafts.get(key) if key is not None else None
         try:
-            prepared = self.renderer.prepare(content, today=today)
+            if prepared is None:
+                prepared = self.renderer.prepare(content, today=today)
         except InvalidContent:
             return None
         to_bytes = getattr(prepared, "to_bytes", None)
@@ -304,25 +318,55 @@ class Engine:
 
     # -- directory (admin) ---------------------------------------------------------------------
 
-    def put_user(self, actor: Actor, user: User) -> None:
+    def users(self, actor: Actor) -> list[User]:
+        self._admin(actor, "list users")
+        with self.db.uow(write=False) as uow:
+            return uow.directory.users()
+
+    def put_user(self, actor: Actor, user: User, *, password_hash: str | None = None) -> bool:
+        """Insert or update a user (and set their password hash); True if the user is new."""
         self._admin(actor, "manage users")
-        self.load_directory([user], [])
+        with self.db.uow() as uow:
+            created = uow.directory.put_user(user)
+            if password_hash is not None:
+                uow.accounts.set_password_hash(user.username, password_hash)
+            uow.commit()
+        return created
+
+    def delegations(self, actor: Actor) -> list[Delegation]:
+        self._admin(actor, "list delegations")
+        with self.db.uow(write=False) as uow:
+            return uow.directory.delegations()
 
     def grant(self, actor: Actor, delegation: Delegation) -> int:
         self._admin(actor, "grant delegations")
         with self.db.uow() as uow:
             if uow.directory.user(delegation.grantee) is None:
-                raise NotFound(f"delegation grantee {delegation.grantee} is not a user")
+                raise InvalidDelegation(
+                    "grantee", "grantee_is_user", f"{delegation.grantee!r} is not a user"
+                )
             every = uow.directory.delegations()
             if redelegated_without_right(delegation, every, delegation.valid_from):
-                raise GuardFailed(
-                    Guard.DELEGATION,
+                raise InvalidDelegation(
+                    "granted_by",
+                    "tuq_not_redelegable",
                     f"{delegation.granted_by} holds {delegation.authority} as TUQ.: TUQ. cannot"
                     " be re-delegated (Điều 13.3)",
                 )
             new_id = uow.directory.add_delegation(delegation)
             uow.commit()
         return new_id
+
+    def revoke(self, actor: Actor, delegation_id: int) -> Delegation:
+        """Revoke a delegation from now on; revoking it again changes nothing."""
+        self._admin(actor, "revoke delegations")
+        with self.db.uow() as uow:
+            uow.directory.revoke_delegation(delegation_id, at=self.clock(), by=actor.username)
+            found = uow.directory.delegation(delegation_id)
+            if found is None:
+                raise NotFound(f"no delegation {delegation_id}")
+            uow.commit()
+        return found
 
     def load_directory(self, users: Iterable[User], delegations: Iterable[Delegation]) -> None:
         """Insert or update users and add delegations (seeding; the API's admin uses put/grant)."""
@@ -370,15 +414,36 @@ class Engine:
         content: DocumentContent | Mapping[str, Any],
         signer: str | None,
         link: str,
+        expected_version: int | None,
     ) -> Document:
         content = _content(content)
-        original, ctx = self._load(actor, document_id, None)
+        original, ctx = self._load(actor, document_id, expected_version)
         ctx.new_content = content
         original.check(actor, action, ctx, comment=None, on=vietnam_date(self.clock()))
         return self.create(actor, content, signer=signer, links={link: document_id})
 
-    def _format_problems(self, content: DocumentContent, keep: list[bytes]) -> list[str]:
-        data = self.renderer.render(content, today=vietnam_date(self.clock()))
+    def _draft_key(
+        self, content: DocumentContent, today: date, content_sha256: str | None = None
+    ) -> DraftKey | None:
+        """What decides a prepared draft, if the renderer names its template's version
+        (`content_sha256`: the content's, when the caller already has it)."""
+        version = getattr(self.renderer, "template_version", None)
+        if version is None:
+            return None
+        sha = content_sha256 or content.sha256()
+        return (sha, version(content), draft_year(content, None, today))
+
+    def _format_problems(
+        self, content: DocumentContent, keep: list[bytes], content_sha256: str | None
+    ) -> list[str]:
+        today = vietnam_date(self.clock())
+        key = self._draft_key(content, today, content_sha256)
+        if key is None:
+            data = self.renderer.render(content, today=today)
+        else:  # render() is prepare().fill(None, None): keep the prepared draft for sign
+            prepared = self.renderer.prepare(content, today=today)
+            data = prepared.fill(None, None)
+            self.drafts.put(key, prepared)
         keep.append(data)
         if self.format_checker is None:
             return []

@@ -63,3 +63,18 @@ class GuardFailed(VanthuError):
         self.guard = guard
         self.reason = reason
         super().__init__(f"guard {guard} failed: {reason}")
+
+
+class InvalidDelegation(VanthuError, ValueError):
+    """A delegation that breaks a rule of Điều 13; `field` and `rule` name what refused it.
+
+    A ValueError as well, so that code building delegations from files keeps catching it.
+    """
+
+    code = "invalid_delegation"
+
+    def __init__(self, field: str, rule: str, reason: str) -> None:
+        self.field = field
+        self.rule = rule
+        self.reason = reason
+        super().__init__(f"delegation {field}: {reason} (rule {rule})")

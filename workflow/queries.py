@@ -63,6 +63,17 @@ def list_documents(
         return uow.listings.listing(criteria, before_id=before_id, limit=limit)
 
 
+def document_with_links(
+    db: Database, actor: Actor, document_id: int
+) -> tuple[Document, dict[str, list[int]]]:
+    """A document and the documents that replace or correct it ({"replaces": [ids], …})."""
+    require_reader(actor)
+    with db.uow(write=False) as uow:
+        doc = uow.documents.get(document_id)
+        visibility.require(actor, doc, lambda: uow.directory.user(actor.username))
+        return doc, uow.links.linked_by(document_id)
+
+
 def issued_file(db: Database, actor: Actor, document_id: int) -> tuple[Document, bytes, str]:
     """The frozen issued .docx of a document, with its SHA-256 (NotFound before issue)."""
     require_reader(actor)

@@ -1,4 +1,4 @@
-"""Retrieval of issued documents: accent folding, the query language, index entries, highlights.
+"""Retrieval of issued documents: words, the query language, index entries, highlights.
 
 Plain values only; workflow/store/search_index.py turns a SearchQuery into SQL for SQLite (FTS5)
 and PostgreSQL (tsvector + GIN) with the same meaning on both.
@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +23,7 @@ from typing import Any
 
 from numbering import doctypes
 from numbering.symbols import format_number
-from workflow.vietnamese import nfc
+from workflow.vietnamese import fold, nfc
 
 MAX_LIMIT = 200
 MAX_TERMS = 12  # more words than this narrow nothing down further in practice
@@ -34,16 +33,6 @@ SEARCHABLE_STATES: tuple[str, ...] = ("issued", "dispatched", "archived", "recal
 FIELDS: tuple[str, ...] = ("subject", "body", "signer", "recipients")
 
 _WORD = re.compile(r"[0-9a-z]+")
-
-
-# Combining marks (the blocks of combining diacritics): what folding removes after NFD.
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def fold(text: str) -> str:
-    """Accent-folded lower case: NFC → strip combining marks → đ/Đ → d → lower."""
-    stripped = _MARKS.sub("", unicodedata.normalize("NFD", text))
-    return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 
 class _FoldTable(dict[int, str]):

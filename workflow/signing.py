@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from workflow.content import AuthorityLine, Signature
-from workflow.errors import GuardFailed
+from workflow.errors import GuardFailed, InvalidDelegation
 from workflow.states import Guard
 from workflow.vietnamese import collapse_spaces, nfc
 
@@ -32,14 +34,25 @@ class Delegation:
     granted_by: str  # the grantor's username, or the granting office when it is no user
     redelegable: bool
     id: int | None = None
+    # Revoked delegations stay on record (who could sign what, when) but authorise nothing.
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
 
     def __post_init__(self) -> None:
         if self.prefix not in PREFIXES:
-            raise ValueError(f"delegation prefix must be one of {PREFIXES}, got {self.prefix!r}")
+            raise InvalidDelegation(
+                "prefix", "prefix", f"prefix must be one of {PREFIXES}, got {self.prefix!r}"
+            )
         if self.prefix == "TUQ" and self.redelegable:
-            raise ValueError("a TUQ. delegation cannot be re-delegated (Điều 13.3)")
+            raise InvalidDelegation(
+                "redelegable",
+                "tuq_not_redelegable",
+                "a TUQ. delegation cannot be re-delegated (Điều 13.3)",
+            )
         if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise ValueError(f"delegation valid_to {self.valid_to} is before {self.valid_from}")
+            raise InvalidDelegation(
+                "valid_to", "period", f"valid_to {self.valid_to} is before {self.valid_from}"
+            )
 
     @classmethod
     def from_text(
@@ -54,9 +67,15 @@ class Delegation:
         **_: Any,
     ) -> Delegation:
         """Build from "TL. BỘ TRƯỞNG" text; redelegable defaults to False for TUQ., else True."""
-        line = AuthorityLine.model_validate(authority)
+        try:
+            line = AuthorityLine.model_validate(authority)
+        except ValidationError as exc:
+            reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            raise InvalidDelegation("authority", "authority_line", reason) from None
         if line.prefix is None:
-            raise ValueError(f"delegation authority {authority!r} needs a prefix: TL., KT., …")
+            raise InvalidDelegation(
+                "authority", "prefix", f"authority {authority!r} needs a prefix: TL., KT., …"
+            )
         prefix = line.prefix.rstrip(".")
         return cls(
             grantee=grantee,
@@ -72,6 +91,10 @@ class Delegation:
     @property
     def authority(self) -> str:
         return f"{self.prefix}. {self.title}"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -116,7 +139,14 @@ def authorise(
             raise GuardFailed(
                 Guard.DELEGATION, f"{username} holds no delegation to sign {line} (Điều 13)"
             )
-        current = [d for d in mine if d.valid_on(on)]
+        current = [d for d in mine if d.valid_on(on) and not d.revoked]
+        if not current and any(d.valid_on(on) for d in mine):
+            revoked = [d for d in mine if d.revoked_at is not None]
+            when = "; ".join(f"{d.revoked_at:%Y-%m-%d} by {d.revoked_by}" for d in revoked)
+            raise GuardFailed(
+                Guard.DELEGATION,
+                f"{username}'s delegation to sign {line} was revoked ({when})",
+            )
         if not current:
             periods = "; ".join(f"{d.valid_from}..{d.valid_to or 'open'}" for d in mine)
             raise GuardFailed(
@@ -136,7 +166,10 @@ def authorise(
 
 
 def redelegated_without_right(d: Delegation, every: list[Delegation], on: date) -> bool:
-    """True if d's grantor holds this same authority only by a delegation they may not pass on."""
+    """True if d's grantor holds this same authority only by a delegation they may not pass on.
+
+    Revoked grants count here: a revoked TUQ. does not turn its holder into the principal.
+    """
     held = [g for g in every if g.grantee == d.granted_by and g.prefix == d.prefix]
     held = [g for g in held if g.title == d.title and g.valid_on(on)]
     return bool(held) and not any(g.redelegable for g in held)

@@ -44,10 +44,19 @@ def upper(text: str) -> str:
     return canonical_tones(text).upper()
 
 
+# Every combining mark below U+3000 (Latin, Greek, Cyrillic … and all of Vietnamese's), deleted
+# by one str.translate; text with anything higher takes the per-character path.
+_FAST_BELOW = "\u3000"
+_STRIP_MARKS = {c: None for c in range(ord(_FAST_BELOW)) if unicodedata.combining(chr(c))}
+
+
 def fold(text: str) -> str:
     """Accent-folded lower case for search: NFC → strip marks → đ→d → lower."""
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if not decomposed or max(decomposed) < _FAST_BELOW:
+        stripped = decomposed.translate(_STRIP_MARKS)
+    else:
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 

@@ -9,9 +9,11 @@ signer, clerk) and the read-only roles (archivist, admin) read every document, a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from workflow.document import Document
+from workflow.errors import Forbidden
 from workflow.inbox import Criterion
 from workflow.search import SEARCHABLE_STATES
 from workflow.states import Role, State
@@ -38,6 +40,16 @@ def may_read(actor: Actor, user: User | None, doc: Document) -> bool:
         user is not None
         and user.issuer_code == doc.content.issuer.code
         and user.unit_code == doc.content.drafting_unit.code
+    )
+
+
+def require(actor: Actor, doc: Document, user: Callable[[], User | None]) -> None:
+    """Forbidden unless `actor` may read `doc`; `user` looks the actor up (only if needed)."""
+    if may_read(actor, None, doc) or may_read(actor, user(), doc):
+        return
+    raise Forbidden(
+        f"document {doc.id} is not issued yet ({doc.state}) and belongs to another drafting"
+        f" unit: {actor.username} may not read it"
     )
 
 

@@ -23,19 +23,30 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (uvicorn workers; one per core uses them all)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, prepare_database
     from api.demo_world import DEMO_PASSWORD
     from api.settings import Settings
+    from workflow.store import Database
+    from workflow.store.database import URL_VAR
 
     settings = Settings.from_env(database_url=args.database)
-    app = create_app(settings)
-    where = app.state.services.db.engine.url.render_as_string(hide_password=True)
+    db = Database(settings.database_url)  # not connected: for the URL as it may be shown
+    where = db.engine.url.render_as_string(hide_password=True)
+    db.dispose()
     if settings.demo:
         print(f"vanthu: demo mode on {where}")
         print(
@@ -45,5 +56,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"vanthu: database {where}")
     print(f"vanthu: API on http://{args.host}:{args.port}  (docs: /docs, schema: /openapi.json)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    if args.workers > 1:
+        # Each worker process builds its own app from the environment, as several `vanthu
+        # serve` processes on one database do; the database is prepared once, here, first.
+        if args.database:
+            os.environ[URL_VAR] = args.database
+        prepare_database(settings)
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            workers=args.workers,
+        )
+        return 0
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     return 0

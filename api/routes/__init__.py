@@ -16,5 +16,8 @@ ROUTERS: tuple[str, ...] = (
     "registers",
     "directory",
     "casefiles",
+    "derived",
+    "users",
+    "delegations",
     "search",
 )

@@ -119,11 +119,15 @@ def read(
     engine: EngineDep,
     if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
 ) -> Response:
-    """The document with its ETag (send it back in If-Match to change the document)."""
-    doc = engine.get(actor, document_id)
-    if if_none_match and doc.version in if_match_versions(if_none_match, document_id):
+    """The document with its ETag (send it back in If-Match to change the document), and the
+    documents that replace or correct it (`linked_by`)."""
+    doc, linked_by = queries.document_with_links(engine.db, actor, document_id)
+    # A replacement or correction links to the original without changing its version, so a
+    # document with any is always sent whole rather than answered 304.
+    fresh = if_none_match and doc.version in if_match_versions(if_none_match, document_id)
+    if fresh and not linked_by:
         return Response(status_code=304, headers={"ETag": etag(doc)})
-    return document_response(doc)
+    return document_response(doc, linked_by=linked_by)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -21,7 +21,7 @@ from workflow.rendering.package import StoredZip
 from workflow.rendering.templates import compiled, render_parts
 from workflow.vietnamese import vietnam_date
 
-__all__ = ["Prepared", "load_prepared", "prepare", "render"]
+__all__ = ["Prepared", "load_prepared", "prepare", "render", "template_version"]
 
 _MARKER = re.compile(r"<\?vanthu (so_vb|ngay|thang|nam)\?>")
 _FIELDS = frozenset(vars(MARKERS))
@@ -148,6 +148,12 @@ def prepare(content: DocumentContent, *, today: date | None = None) -> Prepared:
     context = build(content, MARKERS, template.sections)
     year = draft_year(content, None, today if today is not None else vietnam_date())
     return Prepared.of(render_parts(template, context), year, content.sha256())
+
+
+def template_version(content: DocumentContent) -> str:
+    """The SHA-256 of the template `content` renders with: with the content's own SHA-256 and
+    the draft year, what a prepared rendition depends on."""
+    return compiled(content.type.family).version
 
 
 def load_prepared(data: bytes) -> Prepared:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -273,6 +274,27 @@ _INLINE_CONTAINERS = {
 }
 
 
+@dataclass
+class _Definitions:
+    """What a package's styles, theme, numbering and settings parts define, and the effective
+    run and paragraph properties resolved against them so far."""
+
+    styles: Styles
+    theme: Theme
+    numbering: Numbering
+    even_and_odd_headers: bool
+    run_props: dict[Any, RunProps] = field(default_factory=dict)
+    para_props: dict[Any, ParaProps] = field(default_factory=dict)
+
+
+_DEFINITION_RELS = (REL_STYLES, REL_THEME, REL_NUMBERING, REL_SETTINGS)
+# Keyed by the parts' names and bytes; a handful of templates in practice, bounded all the same.
+_DEFINITIONS: dict[tuple[tuple[str | None, bytes], ...], _Definitions] = {}
+_DEFINITIONS_HELD = 8
+_DEFINITIONS_LOCK = threading.Lock()
+_PROPS_HELD = 4096  # resolved properties per set of definitions, before starting afresh
+
+
 class Docx:
     """A .docx opened for checking. Construct with bytes, a path, or a path-like."""
 
@@ -294,16 +316,14 @@ class Docx:
             raise UnreadableDocument(f"{self.main_name} is not a WordprocessingML document")
         self.root = main
         self.rels = self._rels(self.main_name)
-        self.styles = Styles(self._related_root(REL_STYLES))
-        self.theme = Theme(self._related_root(REL_THEME))
-        self.numbering = Numbering(self._related_root(REL_NUMBERING))
-        settings = self._related_root(REL_SETTINGS)
-        self.even_and_odd_headers = bool(
-            settings is not None and on_off(settings.find(w("evenAndOddHeaders")))
-        )
-        self._rcache: dict[Any, RunProps] = {}
+        shared = self._definitions()
+        self.styles, self.theme, self.numbering = shared.styles, shared.theme, shared.numbering
+        self.even_and_odd_headers = shared.even_and_odd_headers
+        # Effective properties depend on the definitions alone: shared by every file that
+        # carries the very same parts (every file rendered from one template).
+        self._rcache: dict[Any, RunProps] = shared.run_props
         self._parts: dict[str, list[Paragraph]] = {}
-        self._pcache: dict[Any, ParaProps] = {}
+        self._pcache: dict[Any, ParaProps] = shared.para_props
         self.paragraphs: list[Paragraph] = []
         self.text_boxes: list[Paragraph] = []
         self.sections: list[Section] = []
@@ -319,6 +339,37 @@ class Docx:
             return etree.fromstring(self._zip.read(name), _PARSER)
         except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
             raise UnreadableDocument(f"{name} is not well-formed XML: {exc}") from exc
+
+    def _definitions(self) -> _Definitions:
+        """Styles, theme, numbering and settings, parsed once per distinct set of parts."""
+        parts = tuple(self._related_bytes(r) for r in _DEFINITION_RELS)
+        found = _DEFINITIONS.get(parts)
+        if found is None:
+            roots = [self._xml(name) if name is not None else None for name, _ in parts]
+            styles, theme, numbering, settings = roots
+            found = _Definitions(
+                Styles(styles),
+                Theme(theme),
+                Numbering(numbering),
+                bool(settings is not None and on_off(settings.find(w("evenAndOddHeaders")))),
+            )
+            with _DEFINITIONS_LOCK:
+                while len(_DEFINITIONS) >= _DEFINITIONS_HELD:
+                    del _DEFINITIONS[next(iter(_DEFINITIONS))]  # the oldest: dicts keep order
+                _DEFINITIONS[parts] = found
+        return found
+
+    def _related_bytes(self, rel_type: str) -> tuple[str | None, bytes]:
+        """(part name, its bytes) of the first part of `rel_type`; (None, b"") without one."""
+        for typ, target in self.rels.values():
+            if typ.endswith(rel_type):
+                if target not in self._names:
+                    return (None, b"")
+                try:
+                    return (target, self._zip.read(target))
+                except (zipfile.BadZipFile, OSError, ValueError) as exc:
+                    raise UnreadableDocument(f"{target} cannot be read: {exc}") from exc
+        return (None, b"")
 
     def _main_part_name(self) -> str:
         rels = self._xml("_rels/.rels")
@@ -341,12 +392,6 @@ class Docx:
             path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
             out[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(path))
         return out
-
-    def _related_root(self, rel_type: str) -> Any | None:
-        for typ, target in self.rels.values():
-            if typ.endswith(rel_type):
-                return self._xml(target)
-        return None
 
     def part_names(self, rel_type: str) -> list[str]:
         return [target for typ, target in self.rels.values() if typ.endswith(rel_type)]
@@ -442,6 +487,8 @@ class Docx:
             lang=first("lang"),
             hidden=toggle("vanish"),
         )
+        if len(self._rcache) >= _PROPS_HELD:
+            self._rcache.clear()
         self._rcache[key] = props
         return props
 
@@ -548,6 +595,8 @@ class Docx:
             tabs=tuple(sorted((v, k) for k, v in tabs.items())),
             first_line_chars=first_line_chars,
         )
+        if len(self._pcache) >= _PROPS_HELD:
+            self._pcache.clear()
         self._pcache[key] = props
         return props
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from numbering.doctypes import DOC_TYPES, DocType, Family
 from workflow.rendering.docxread import Chunk, Docx, Paragraph
@@ -51,11 +52,18 @@ _KEY_PREFIX = 80
 
 def key(text: str) -> str:
     """Accent-folded, lower-case, without spaces: how elements are recognised."""
-    return "".join(fold(canonical_tones(nfc(text[:_KEY_PREFIX]))).split())
+    return "".join(_folded_words(text[:_KEY_PREFIX]))
 
 
 def spaced_key(text: str) -> str:
-    return " ".join(fold(canonical_tones(nfc(text[:_KEY_PREFIX]))).split())
+    return " ".join(_folded_words(text[:_KEY_PREFIX]))
+
+
+@lru_cache(maxsize=2048)
+def _folded_words(prefix: str) -> tuple[str, ...]:
+    # The checker asks for the key of the same paragraph several times (one per element it
+    # looks for): fold each prefix once.
+    return tuple(fold(canonical_tones(nfc(prefix))).split())
 
 
 def is_capitals(text: str) -> bool:

@@ -11,6 +11,7 @@ tested and benchmarked against.
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ class Compiled:
     """One template: its parts, the compiled Jinja sources docxtpl derives from them."""
 
     family: Family
+    version: str  # SHA-256 of the template file: what a rendition made from it depends on
     entries: tuple[tuple[str, bytes], ...]  # the template's zip entries, in order
     body: Template  # <w:body> of word/document.xml
     document_head: str  # word/document.xml before <w:body
@@ -90,7 +92,8 @@ def compiled(family: Family) -> Compiled:
     env = environment()
     tpl = DocxTemplate(str(path))
     tpl.init_docx()
-    entries = tuple(read_zip(path.read_bytes()))
+    data = path.read_bytes()
+    entries = tuple(read_zip(data))
     raw = dict(entries)
     document_xml = raw["word/document.xml"].decode("utf-8")
     head = document_xml[: document_xml.index("<w:body")]
@@ -106,6 +109,7 @@ def compiled(family: Family) -> Compiled:
             parts[part.partname.lstrip("/")] = (_compile(tpl, env, part.blob.decode()), False)
     return Compiled(
         family=family,
+        version=hashlib.sha256(data).hexdigest(),
         entries=entries,
         body=_compile(tpl, env, body_xml),
         document_head=head,

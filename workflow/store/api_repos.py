@@ -244,21 +244,19 @@ class IdempotencyRepository:
         completed before `expired_before` may be claimed again.
         """
         fingerprint = {"method": method, "path": path, "body_sha256": body_sha256}
-        row = self._row(username, key)
-        if row is None:
-            insert = _insert(self.conn, idempotency_keys).values(
-                username=username, key=key, created_at=utc(now), **fingerprint
-            )
-            # RETURNING, not rowcount: an INSERT's rowcount is not reliable on every driver.
-            inserted = self.conn.execute(
-                insert.on_conflict_do_nothing(index_elements=["username", "key"]).returning(
-                    idempotency_keys.c.key
-                )
-            ).first()
-            if inserted is not None:
+        # Insert first: a new key (the usual case) then costs one statement, not a read as well.
+        insert = _insert(self.conn, idempotency_keys).values(
+            username=username, key=key, created_at=utc(now), **fingerprint
+        )
+        # RETURNING, not rowcount: an INSERT's rowcount is not reliable on every driver.
+        insert = insert.on_conflict_do_nothing(index_elements=["username", "key"]).returning(
+            idempotency_keys.c.key
+        )
+        row = None
+        while row is None:  # gone between the two statements (released): claim it again
+            if self.conn.execute(insert).first() is not None:
                 return Claim("new")
             row = self._row(username, key)
-            assert row is not None
         created = utc(row.created_at)
         expired = row.status is not None and created < utc(expired_before)
         abandoned = row.status is None and created < utc(abandoned_before)

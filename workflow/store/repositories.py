@@ -398,18 +398,14 @@ class DirectoryRepository:
 
     def user(self, username: str) -> User | None:
         row = self.conn.execute(sa.select(users).where(users.c.username == username)).first()
-        if row is None:
-            return None
-        return User(
-            username=row.username,
-            full_name=row.full_name,
-            roles=frozenset(row.roles),
-            unit_code=row.unit_code,
-            issuer_code=row.issuer_code,
-            position_title=row.position_title,
-        )
+        return None if row is None else _user(row)
 
-    def put_user(self, user: User) -> None:
+    def users(self) -> list[User]:
+        """Every user, by username."""
+        return [_user(r) for r in self.conn.execute(sa.select(users).order_by(users.c.username))]
+
+    def put_user(self, user: User) -> bool:
+        """Insert or update `user`; True if it was inserted."""
         values = {
             "full_name": user.full_name,
             "roles": sorted(user.roles),
@@ -422,22 +418,27 @@ class DirectoryRepository:
         )
         if done.rowcount == 0:
             self.conn.execute(sa.insert(users).values(username=user.username, **values))
+            return True
+        return False
 
     def delegations(self) -> list[Delegation]:
         rows = self.conn.execute(sa.select(delegations).order_by(delegations.c.id))
-        return [
-            Delegation(
-                grantee=r.grantee,
-                prefix=r.prefix,
-                title=r.title,
-                valid_from=r.valid_from,
-                valid_to=r.valid_to,
-                granted_by=r.granted_by,
-                redelegable=r.redelegable,
-                id=r.id,
-            )
-            for r in rows
-        ]
+        return [_delegation(r) for r in rows]
+
+    def delegation(self, delegation_id: int) -> Delegation | None:
+        row = self.conn.execute(
+            sa.select(delegations).where(delegations.c.id == delegation_id)
+        ).first()
+        return None if row is None else _delegation(row)
+
+    def revoke_delegation(self, delegation_id: int, *, at: datetime, by: str) -> bool:
+        """Mark a delegation revoked (once: a revoked one keeps its first revocation)."""
+        done = self.conn.execute(
+            sa.update(delegations)
+            .where(delegations.c.id == delegation_id, delegations.c.revoked_at.is_(None))
+            .values(revoked_at=utc(at), revoked_by=by)
+        )
+        return done.rowcount == 1
 
     def add_delegation(self, d: Delegation) -> int:
         return self.conn.execute(
@@ -451,6 +452,34 @@ class DirectoryRepository:
                 valid_to=d.valid_to,
                 granted_by=d.granted_by,
                 redelegable=d.redelegable,
+                revoked_at=utc(d.revoked_at) if d.revoked_at else None,
+                revoked_by=d.revoked_by,
             )
             .returning(delegations.c.id)
         ).scalar_one()
+
+
+def _user(row: Any) -> User:
+    return User(
+        username=row.username,
+        full_name=row.full_name,
+        roles=frozenset(row.roles),
+        unit_code=row.unit_code,
+        issuer_code=row.issuer_code,
+        position_title=row.position_title,
+    )
+
+
+def _delegation(r: Any) -> Delegation:
+    return Delegation(
+        grantee=r.grantee,
+        prefix=r.prefix,
+        title=r.title,
+        valid_from=r.valid_from,
+        valid_to=r.valid_to,
+        granted_by=r.granted_by,
+        redelegable=r.redelegable,
+        id=r.id,
+        revoked_at=utc(r.revoked_at) if r.revoked_at else None,
+        revoked_by=r.revoked_by,
+    )

@@ -47,6 +47,8 @@ delegations = sa.Table(
     sa.Column("valid_to", sa.Date, nullable=True),
     sa.Column("granted_by", sa.String(200), nullable=False),
     sa.Column("redelegable", sa.Boolean, nullable=False),
+    sa.Column("revoked_at", When, nullable=True),
+    sa.Column("revoked_by", sa.String(64), nullable=True),
     sa.CheckConstraint("prefix IN ('TL', 'KT', 'TUQ', 'Q')", name="prefix"),
     sa.CheckConstraint("NOT (prefix = 'TUQ' AND redelegable)", name="tuq_not_redelegable"),
 )
@@ -99,6 +101,16 @@ documents = sa.Table(
     sa.Index(None, "year", "number", "symbol"),
     sa.Index(None, "symbol", "year"),
     sa.Index(None, "signer", "state"),
+)
+
+# Replacement / correction links, one row per derived document, looked up from the original.
+document_links = sa.Table(
+    "document_links",
+    metadata,
+    sa.Column("document_id", sa.ForeignKey("documents.id"), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("target_id", sa.ForeignKey("documents.id"), nullable=False, index=True),
+    sa.CheckConstraint("kind IN ('replaces', 'corrects')", name="kind"),
 )
 
 files = sa.Table(
@@ -339,7 +351,7 @@ settings = sa.Table(
 # Derived data: one row per issued-or-later document, rebuilt from documents at will.
 # sort_key = (issued date ordinal << 32) | document id: newest first is sort_key DESC, a year or
 # a date range is a key range. The words live in the SQLite FTS5 table search_fts (rowid =
-# sort_key; created by migration 0005, not described here) or, on PostgreSQL, in `terms`
+# sort_key; created by migration 0006, not described here) or, on PostgreSQL, in `terms`
 # (tsvector, GIN), where SQLite leaves the column NULL.
 
 search = sa.Table(

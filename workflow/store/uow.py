@@ -24,6 +24,7 @@ from workflow.store.dispatch_repos import (
     DirectoryEntryRepository,
     RegisterQueries,
 )
+from workflow.store.link_repos import DocumentLinkRepository
 from workflow.store.repositories import (
     ISSUED_COLUMNS,
     AuditRepository,
@@ -93,6 +94,7 @@ class UnitOfWork:
         self.idempotency = IdempotencyRepository(conn)
         self.listings = DocumentQueries(conn)
         self.series = SeriesQueries(conn)
+        self.links = DocumentLinkRepository(conn)  # replacement / correction, by original
         self.search = SearchIndex(conn)  # derived: rows of issued documents
         return self
 
