@@ -404,15 +404,7 @@ class Engine:
             decision, prepared = self._plan_with_content(
                 actor, facts, read.directory_revision, prepared, today
             )
-        series = self._series_id(
-            self.registers.series_for(
-                facts.issuer_code,
-                facts.doc_type,
-                facts.type_abbr,
-                secret=facts.secret,
-                advisory_body=facts.advisory_body,
-            )
-        )
+        series = self._series_id(facts.series_key(self.registers))
         return _IssuePlan(read, decision, prepared, series, today.year)
 
     def _plan_with_content(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from numbering.doctypes import lookup
+from numbering.registers import RegisterConfig, SeriesKey
 from numbering.symbols import symbol
 from workflow.document import Approval, Event
 from workflow.errors import GuardFailed, StaleVersion
@@ -42,9 +43,15 @@ class IssueFacts:
         """content.symbol, from the columns stored with the content."""
         return symbol(lookup(self.doc_type), self.issuer_code, self.drafting_unit)
 
-    @property
-    def type_abbr(self) -> str | None:
-        return lookup(self.doc_type).abbr
+    def series_key(self, registers: RegisterConfig) -> SeriesKey:
+        """Engine.series_key(content), from the columns stored with the content."""
+        return registers.series_for(
+            self.issuer_code,
+            self.doc_type,
+            lookup(self.doc_type).abbr,
+            secret=self.secret,
+            advisory_body=self.advisory_body,
+        )
 
     def expect(self, version: int | None) -> None:
         """Document.expect: the same check and message."""
