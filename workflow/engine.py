@@ -34,7 +34,6 @@ from workflow.errors import Forbidden, GuardFailed, InvalidContent, NotFound
 from workflow.signing import Delegation, redelegated_without_right
 from workflow.states import Action, Guard, Role, State
 from workflow.store import Database, IssueRead, IssueSession, Rendition
-from workflow.store.repositories import stale
 from workflow.users import Actor, User
 from workflow.vietnamese import vietnam_date
 
@@ -420,8 +419,7 @@ class Engine:
         or a directory loaded since signing)."""
         with self.db.uow(write=False) as uow:
             doc = uow.documents.get(facts.id)
-            if doc.version != facts.version or doc.content_sha256 != facts.content_sha256:
-                raise stale(facts.id, facts.version)
+            doc.expect(facts.version)  # changed since the read: StaleVersion
 
             def recipients(content: DocumentContent) -> list[str]:  # runs while uow is open
                 return recipient_problems(self.directory.get(uow, revision), content)
