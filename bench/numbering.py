@@ -57,20 +57,24 @@ def _wait(start: float) -> None:
         time.sleep(delay)
 
 
-def vanthu_client(url: str, ids: list[int], start: float) -> float:
+def vanthu_client(url: str, ids: list[int], start: float) -> tuple[float, float]:
+    """(finish time, CPU seconds this client process spent issuing)."""
     db = Database(url)
     engine = Engine(db, renderer=rendering)
     with db.uow(write=False) as uow:  # connect before the start
         uow.documents.ids(states=["signed"])
     _wait(start)
+    cpu = time.process_time()
     for doc_id in ids:
         engine.act(CLERK, doc_id, "issue")
-    done = time.time()
+    done, cpu = time.time(), time.process_time() - cpu
     db.dispose()
-    return done
+    return done, cpu
 
 
-def raw_client(url: str, count: int, start: float, payload: bytes | None = None) -> float:
+def raw_client(
+    url: str, count: int, start: float, payload: bytes | None = None
+) -> tuple[float, float]:
     db = Database(url)
     bump = sa.text("UPDATE bench_counter SET n = n + 1 WHERE id = 1 RETURNING n")
     insert = sa.text("INSERT INTO bench_item (n, at) VALUES (:n, :at)")
@@ -81,19 +85,21 @@ def raw_client(url: str, count: int, start: float, payload: bytes | None = None)
     extra = {} if payload is None else {"b": payload}
     with db.engine.connect() as conn:
         _wait(start)
+        cpu = time.process_time()
         for _ in range(count):
             with conn.begin():
                 n = conn.execute(bump).scalar_one()
                 conn.execute(insert, {"n": n, "at": datetime.now(UTC), **extra})
-    done = time.time()
+    done, cpu = time.time(), time.process_time() - cpu
     db.dispose()
-    return done
+    return done, cpu
 
 
-def _timed(pool: multiprocessing.pool.Pool, func: object, jobs: list[tuple]) -> float:
+def _timed(pool: multiprocessing.pool.Pool, func: object, jobs: list[tuple]) -> tuple[float, float]:
+    """(seconds from the common start to the last client's finish, client CPU seconds)."""
     start = time.time() + START_DELAY
     finished = pool.starmap(func, [(*job[:2], start, *job[2:]) for job in jobs])  # type: ignore[arg-type]
-    return max(finished) - start
+    return max(done for done, _ in finished) - start, sum(cpu for _, cpu in finished)
 
 
 def run_vanthu(pool: multiprocessing.pool.Pool, url: str, clients: int, issues: int) -> tuple:
@@ -103,13 +109,13 @@ def run_vanthu(pool: multiprocessing.pool.Pool, url: str, clients: int, issues: 
     load_directory(engine)
     load_receivers(db)  # the issue guard checks every recipient against it
     ids = signed_documents(engine, issues, content_module.read(SEED_YAML))
-    seconds = _timed(pool, vanthu_client, [(url, ids[i::clients]) for i in range(clients)])
+    seconds, cpu = _timed(pool, vanthu_client, [(url, ids[i::clients]) for i in range(clients)])
     with db.uow(write=False) as uow:
         report = uow.numbers.report()
     db.dispose()
     (series,) = report
     gaps = len(series.gaps) + (series.issued != issues) + (series.last_number != issues)
-    return issues / seconds, gaps
+    return issues / seconds, gaps, cpu / issues
 
 
 def run_raw(
@@ -135,11 +141,11 @@ def run_raw(
             conn.exec_driver_sql("ALTER TABLE bench_file ALTER COLUMN b SET STORAGE EXTERNAL")
         conn.exec_driver_sql("INSERT INTO bench_counter VALUES (1, 0)")
     share = [issues // clients + (i < issues % clients) for i in range(clients)]
-    seconds = _timed(pool, raw_client, [(url, n, payload) for n in share])
+    seconds, cpu = _timed(pool, raw_client, [(url, n, payload) for n in share])
     with db.engine.connect() as conn:
         count, top = conn.exec_driver_sql(f"SELECT count(*), max(n) FROM {table}").one()
     db.dispose()
-    return issues / seconds, int(count != issues or top != issues)
+    return issues / seconds, int(count != issues or top != issues), cpu / issues
 
 
 class Databases:
@@ -193,7 +199,7 @@ def main() -> int:
     issued_file = rendering.render(content_module.read(SEED_YAML), 1, date(2021, 9, 20))
     print(
         f"{'database':<10} {'clients':>7} {'vanthu/s':>9} {'raw/s':>9} {'ratio':>6} {'gaps':>5}"
-        f" {'raw+file/s':>11}"
+        f" {'raw+file/s':>11} {'cpu ms: vanthu':>14} {'raw':>5}"
     )
     failed = False
     ctx = multiprocessing.get_context("spawn")
@@ -201,21 +207,23 @@ def main() -> int:
         with ctx.Pool(max(args.clients), initializer=_warm) as pool:
             for kind in kinds:
                 for clients in args.clients:
-                    ours, our_gaps = run_vanthu(pool, dbs.new(kind), clients, args.issues)
-                    raw, raw_gaps = run_raw(pool, dbs.new(kind), clients, args.issues)
-                    filed, file_gaps = run_raw(
+                    ours, our_gaps, our_cpu = run_vanthu(pool, dbs.new(kind), clients, args.issues)
+                    raw, raw_gaps, raw_cpu = run_raw(pool, dbs.new(kind), clients, args.issues)
+                    filed, file_gaps, _ = run_raw(
                         pool, dbs.new(kind), clients, args.issues, issued_file
                     )
                     ratio = ours / raw
                     failed |= bool(our_gaps or raw_gaps or file_gaps)
                     print(
                         f"{kind:<10} {clients:>7} {ours:>9.1f} {raw:>9.1f} {ratio:>6.0%}"
-                        f" {our_gaps + raw_gaps + file_gaps:>5} {filed:>11.1f}",
+                        f" {our_gaps + raw_gaps + file_gaps:>5} {filed:>11.1f}"
+                        f" {our_cpu * 1000:>14.2f} {raw_cpu * 1000:>5.2f}",
                         flush=True,
                     )
     finally:
         dbs.close()
     print("target: vanthu ≥ 50% of raw at every client count, zero gaps")
+    print("cpu ms: client-process CPU per issue / per raw transaction (time.process_time)")
     return 1 if failed else 0
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -61,7 +63,7 @@ def series_id(conn: sa.Connection, issuer_code: str, register: str) -> int:
 _BUMP = (
     sa.update(_counters)
     .where(_counters.c.series_id == sa.bindparam("s"), _counters.c.year == sa.bindparam("y"))
-    .values(last_number=_counters.c.last_number + 1)
+    .values(last_number=_counters.c.last_number + sa.literal_column("1"))
     .returning(_counters.c.last_number)
 )
 _RECORD = sa.insert(_ledger)
@@ -76,6 +78,42 @@ def take(conn: sa.Connection, series: int, year: int) -> int:
         conn.execute(first.on_conflict_do_nothing(index_elements=["series_id", "year"]))
         number = conn.execute(_BUMP, key).scalar_one()
     return int(number)
+
+
+@cache
+def _take_sql(dialect_class: type[sa.Dialect]) -> tuple[str, str, bool]:
+    """take()'s two statements compiled once per dialect: (bump, first row, positional?)."""
+    dialect = dialect_class()
+    module = postgresql if dialect.name == "postgresql" else sqlite
+    first = module.insert(_counters).values(
+        series_id=sa.bindparam("s"), year=sa.bindparam("y"), last_number=sa.literal_column("0")
+    )
+    first = first.on_conflict_do_nothing(index_elements=["series_id", "year"])
+    bump = _BUMP.compile(dialect=dialect)
+    insert = first.compile(dialect=dialect)
+    assert bump.positiontup in (None, ["s", "y"]) and insert.positiontup in (None, ["s", "y"])
+    return bump.string, insert.string, bump.positiontup is not None
+
+
+def take_dbapi(dbapi_connection: Any, dialect: sa.Dialect, series: int, year: int) -> int:
+    """take() on the DBAPI connection of the caller's open transaction: the same statements,
+    without SQLAlchemy's per-execution work (this runs while every other issuer waits)."""
+    bump, first, positional = _take_sql(type(dialect))
+    key: Any = (series, year) if positional else {"s": series, "y": year}
+    error = dialect.loaded_dbapi.Error
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(bump, key)
+        row = cursor.fetchone()
+        if row is None:  # first issue of the year in this series
+            cursor.execute(first, key)
+            cursor.execute(bump, key)
+            row = cursor.fetchone()
+        return int(row[0])
+    except error as exc:  # as Connection.execute would raise it
+        raise sa.exc.DBAPIError.instance(bump, None, exc, error) from exc
+    finally:
+        cursor.close()
 
 
 def record(

@@ -54,9 +54,10 @@ def to_format_check(engine, content=SEED_CONTENT):
 
 def signed_data(engine, doc_id):
     with engine.db.uow(write=False) as uow:
-        doc, stored, _ = uow.documents.get_for_issue(doc_id)
+        doc = uow.documents.get(doc_id)
+        stored = uow.files.latest(doc_id, "signed")
     assert stored is not None
-    return doc, RENDERER.load_prepared(stored.data)
+    return doc, RENDERER.load_prepared(stored[0])
 
 
 def test_sign_reuses_the_rendition_pass_format_prepared(engine):

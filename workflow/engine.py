@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from numbering.registers import RegisterConfig, SeriesKey
-from workflow import retrieval, visibility
+from workflow import issuing, retrieval, visibility
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent, draft_year
 from workflow.dispatching import (
@@ -33,8 +33,8 @@ from workflow.document import Document, GuardContext
 from workflow.drafts import DraftKey, PreparedDrafts
 from workflow.errors import Forbidden, GuardFailed, InvalidContent, InvalidDelegation, NotFound
 from workflow.signing import Delegation, redelegated_without_right
-from workflow.states import Action, Guard, Role
-from workflow.store import Database, Rendition, UnitOfWork
+from workflow.states import Action, Guard, Role, State
+from workflow.store import Database, IssueRead, IssueSession, Rendition
 from workflow.users import Actor, User
 from workflow.vietnamese import vietnam_date
 
@@ -90,7 +90,7 @@ class Engine:
         clock: Clock = utc_now,
         registers: RegisterConfig | None = None,
         format_checker: Callable[[bytes], list[Any]] | str | None = "default",
-        after_number: Callable[[Document, int], None] | None = None,
+        after_number: Callable[[int, int], None] | None = None,
     ) -> None:
         self.db = db
         self.renderer: Renderer = renderer or importlib.import_module("workflow.rendering")  # type: ignore[assignment]
@@ -99,7 +99,8 @@ class Engine:
         self.format_checker = (
             default_format_checker() if format_checker == "default" else format_checker
         )
-        self.after_number = after_number  # runs inside issue's transaction, after the number
+        # after_number(document_id, number) runs inside issue's transaction, after the number
+        self.after_number = after_number
         self._series: dict[SeriesKey, int] = {}
         self.directory = DirectoryCache()  # receivers, re-read when a new directory is loaded
         self.drafts: PreparedDrafts[Prepared] = PreparedDrafts()  # pass-format's, for sign
@@ -248,36 +249,42 @@ class Engine:
         self, actor: Actor, document_id: int, expected_version: int | None = None
     ) -> Document:
         """Number, date, freeze and register a signed document in one transaction."""
-        plan = None
-        if self.db.write_locks_at_begin:  # SQLite: read apart; the write lock covers the writes
-            with self.db.uow(write=False) as uow:
-                plan = self._plan_issue(uow, actor, document_id, expected_version)
-        while True:
-            with self.db.uow() as uow:
-                if plan is None:  # PostgreSQL: nothing is locked before take(); one transaction
-                    plan = self._plan_issue(uow, actor, document_id, expected_version)
-                doc, series = plan.doc, plan.series
-                number = uow.numbers.take(series, plan.year)
-                now = self.clock()
-                day = vietnam_date(now)
-                if day.year != plan.year:
-                    plan.year = day.year  # the year turned while we waited for the lock: retry
-                    continue
-                if self.after_number is not None:
-                    self.after_number(doc, number)
-                data = plan.prepared.fill(number, day)
-                sha = hashlib.sha256(data).hexdigest()
-                issued = doc.copy()
-                event = issued.issued(
-                    actor, series_id=series, number=number, issued_date=day, file_sha256=sha, at=now
-                )
-                uow.record_issue(
-                    issued, event, expected_version=doc.version, now=now, data=data, sha256=sha
-                )
-                uow.commit()
-            assert issued.id is not None
-            retrieval.index_issued(self.db, issued.id)  # derived data, after the lock is gone
-            return issued
+        with self.db.issuing() as session:
+            plan = None
+            if self.db.write_locks_at_begin:  # SQLite: read apart; the write lock covers writes
+                plan = self._plan_issue(session, actor, document_id, expected_version)
+            while True:
+                with session.transaction() as commit:
+                    if plan is None:  # PostgreSQL: nothing is locked before take()
+                        plan = self._plan_issue(session, actor, document_id, expected_version)
+                    number = session.take(plan.series, plan.year)
+                    now = self.clock()
+                    day = vietnam_date(now)
+                    if day.year != plan.year:
+                        plan.year = day.year  # the year turned while we waited: retry
+                        continue
+                    if self.after_number is not None:
+                        self.after_number(document_id, number)
+                    data = plan.prepared.fill(number, day)
+                    sha = hashlib.sha256(data).hexdigest()
+                    facts = plan.read.facts
+                    issued = issuing.issued(
+                        facts,
+                        actor,
+                        plan.decision,
+                        series_id=plan.series,
+                        number=number,
+                        issued_date=day,
+                        file_sha256=sha,
+                        at=now,
+                    )
+                    head = session.write(
+                        issued, prev_hash=facts.audit_hash, data=data, sha256=sha, now=now
+                    )
+                    commit()
+                    break
+        retrieval.index_issued(self.db, document_id)  # derived data, after the lock is gone
+        return plan.read.document(issued, head)  # after commit: parsing content is not cheap
 
     def signed_rendition(
         self, content: DocumentContent, *, today: date, content_sha256: str | None = None
@@ -450,30 +457,61 @@ class Engine:
         return [str(p) for p in self.format_checker(data)]
 
     def _plan_issue(
-        self, uow: UnitOfWork, actor: Actor, document_id: int, expected: int | None
+        self, session: IssueSession, actor: Actor, document_id: int, expected: int | None
     ) -> _IssuePlan:
         """Everything issue decides before it takes a number: one read, guards, the rendition."""
-        doc, stored, revision = uow.documents.get_for_issue(document_id)
-        doc.expect(expected)
-        prepared = self._load_rendition(doc, stored)
+        read = session.read(document_id)
+        facts = read.facts
+        facts.expect(expected)
+        stored = read.rendition
+        prepared = self._load_rendition(facts.content_sha256, stored)
         # The recipient guard depends on the content and the directory alone: when the signed
         # rendition's list resolved against this very directory revision, it still holds.
         known = (
-            prepared is not None and stored is not None and stored.directory_revision == revision
+            prepared is not None
+            and stored is not None
+            and stored.directory_revision == read.directory_revision
         )
-
-        def recipients(content: DocumentContent) -> list[str]:  # runs while uow is open
-            return [] if known else recipient_problems(self.directory.get(uow, revision), content)
-
+        decision = issuing.decide_issue(facts, actor, recipients_hold=known)
         today = vietnam_date(self.clock())
-        doc.check(
-            actor, Action.ISSUE, GuardContext(recipient_problems=recipients), comment=None, on=today
-        )
-        if prepared is None:  # older data or another renderer: prepare now, before the lock
-            prepared = self._prepare_for_issue(doc.content, today)
-        return _IssuePlan(doc, prepared, self._series_id(self.series_key(doc.content)), today.year)
+        if decision is None or prepared is None:  # the content is needed: the full document
+            decision, prepared = self._plan_with_content(
+                actor, facts, read.directory_revision, prepared, today
+            )
+        series = self._series_id(facts.series_key(self.registers))
+        return _IssuePlan(read, decision, prepared, series, today.year)
 
-    def _load_rendition(self, doc: Document, stored: Rendition | None) -> Prepared | None:
+    def _plan_with_content(
+        self,
+        actor: Actor,
+        facts: issuing.IssueFacts,
+        revision: int,
+        prepared: Prepared | None,
+        today: date,
+    ) -> tuple[tuple[Role, State], Prepared]:
+        """Document.check(ISSUE) with the recipient guard run against the directory, and the
+        rendition prepared afresh unless the stored one is usable (older data, other renderer,
+        or a directory loaded since signing)."""
+        with self.db.uow(write=False) as uow:
+            doc = uow.documents.get(facts.id)
+            doc.expect(facts.version)  # changed since the read: StaleVersion
+
+            def recipients(content: DocumentContent) -> list[str]:  # runs while uow is open
+                return recipient_problems(self.directory.get(uow, revision), content)
+
+            transition, role = doc.check(
+                actor,
+                Action.ISSUE,
+                GuardContext(recipient_problems=recipients),
+                comment=None,
+                on=today,
+            )
+        if prepared is None:
+            prepared = self._prepare_for_issue(doc.content, today)
+        assert transition.target is not None
+        return (role, transition.target), prepared
+
+    def _load_rendition(self, content_sha256: str, stored: Rendition | None) -> Prepared | None:
         """The stored signed rendition if it is intact and of this very content, else None."""
         load = getattr(self.renderer, "load_prepared", None)
         if stored is None or load is None:
@@ -484,7 +522,7 @@ class Engine:
             prepared = load(stored.data)
         except ValueError:
             return None
-        if getattr(prepared, "content_sha256", None) != doc.content_sha256:
+        if getattr(prepared, "content_sha256", None) != content_sha256:
             return None
         return prepared  # type: ignore[no-any-return]
 
@@ -509,9 +547,11 @@ class Engine:
 
 @dataclass
 class _IssuePlan:
-    """What issue settled before the lock: the document, its rendition, series and year."""
+    """What issue settled before the lock: what it read and decided, the rendition, series and
+    year."""
 
-    doc: Document
+    read: IssueRead
+    decision: tuple[Role, State]
     prepared: Prepared
     series: int
     year: int

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from workflow.store.database import DEFAULT_URL, URL_VAR, database_url, make_engine
+from workflow.store.issuing import IssueRead, IssueSession
 from workflow.store.migrate import migrate
 from workflow.store.repositories import Rendition
 from workflow.store.uow import UnitOfWork
@@ -16,6 +17,8 @@ __all__ = [
     "DEFAULT_URL",
     "URL_VAR",
     "Database",
+    "IssueRead",
+    "IssueSession",
     "Rendition",
     "UnitOfWork",
     "database_url",
@@ -42,6 +45,10 @@ class Database:
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.engine, write=write)
+
+    def issuing(self) -> IssueSession:
+        """issue's own session: its lean read, counter and writes on one connection."""
+        return IssueSession(self.engine)
 
     def migrate(self) -> None:
         migrate(engine=self.engine)

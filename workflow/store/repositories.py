@@ -20,7 +20,7 @@ from workflow.document import Approval, Document, Event
 from workflow.errors import NotFound, StaleVersion
 from workflow.signing import Delegation
 from workflow.states import State
-from workflow.store.tables import audit, delegations, dir_revision, documents, files, users
+from workflow.store.tables import audit, delegations, documents, files, users
 from workflow.users import User
 
 
@@ -50,24 +50,6 @@ def _content_values(doc: Document) -> dict[str, Any]:
         "content": content.model_dump(mode="json"),
         "content_sha256": doc.content_sha256,
     }
-
-
-# What issue changes on the document row (every other column stays as signing left it).
-ISSUED_COLUMNS = frozenset(
-    {
-        "state",
-        "version",
-        "series_id",
-        "year",
-        "number",
-        "symbol",
-        "issued_date",
-        "issued_at",
-        "issued_sha256",
-        "audit_hash",
-        "updated_at",
-    }
-)
 
 
 def row_values(doc: Document, now: datetime) -> dict[str, Any]:
@@ -173,30 +155,6 @@ class Rendition:
 
 
 SIGNED = "signed"
-_older = files.alias("older")
-_LATEST_SIGNED = (
-    sa.select(sa.func.max(_older.c.id))
-    .where(_older.c.document_id == documents.c.id, _older.c.kind == SIGNED)
-    .correlate(documents)
-    .scalar_subquery()
-)
-# issue's one read: the document, its newest signed rendition (while signed), the directory
-# revision.
-_GET_FOR_ISSUE = (
-    sa.select(
-        documents,
-        files.c.bytes.label("r_bytes"),
-        files.c.sha256.label("r_sha256"),
-        files.c.directory_revision.label("r_revision"),
-        sa.select(dir_revision.c.revision).scalar_subquery().label("directory_revision"),
-    )
-    .select_from(
-        documents.outerjoin(
-            files, sa.and_(documents.c.state == "signed", files.c.id == _LATEST_SIGNED)
-        )
-    )
-    .where(documents.c.id == sa.bindparam("id"))
-)
 
 
 class DocumentRepository:
@@ -208,16 +166,6 @@ class DocumentRepository:
         if row is None:
             raise NotFound(f"document {document_id} does not exist")
         return to_document(row)
-
-    def get_for_issue(self, document_id: int) -> tuple[Document, Rendition | None, int]:
-        """One statement: the document, its signed rendition if signed, the directory revision."""
-        row = first_row(self.conn, _GET_FOR_ISSUE, {"id": document_id})
-        if row is None:
-            raise NotFound(f"document {document_id} does not exist")
-        rendition = None
-        if row.r_bytes is not None:
-            rendition = Rendition(bytes(row.r_bytes), row.r_sha256, row.r_revision)
-        return to_document(row), rendition, row.directory_revision or 0
 
     def add(self, doc: Document, now: datetime) -> int:
         values = row_values(doc, now) | _content_values(doc)
@@ -239,7 +187,7 @@ class DocumentRepository:
         """Write the document if nobody changed it since `expected_version`, else StaleVersion.
 
         content=False leaves the content columns alone (every action but an edit keeps them);
-        `only` writes just those columns (issue: ISSUED_COLUMNS).
+        `only` writes just those columns.
         """
         values = row_values(doc, now)
         if content and only is None:
@@ -254,9 +202,9 @@ class DocumentRepository:
         self.saved(doc)
 
     def saved(self, doc: Document) -> None:
-        """Every change of a document row ends here — save() and, on PostgreSQL, issue's
-        one-statement write (UnitOfWork.record_issue): what must change with the row in the
-        same transaction belongs here. Nothing yet."""
+        """Every change of a document row through save() ends here: what must change with the
+        row in the same transaction belongs here. Nothing yet. (Issue writes its columns in
+        workflow/store/issuing.py, on its own hot path.)"""
 
     def ids(self, *, states: Iterable[str] | None = None) -> list[int]:
         query = sa.select(documents.c.id).order_by(documents.c.id)

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from numbering import allocator
 from workflow.document import Document, Event
-from workflow.store import issue_writes
 from workflow.store.api_repos import (
     AccountRepository,
     DocumentQueries,
@@ -26,12 +25,10 @@ from workflow.store.dispatch_repos import (
 )
 from workflow.store.link_repos import DocumentLinkRepository
 from workflow.store.repositories import (
-    ISSUED_COLUMNS,
     AuditRepository,
     DirectoryRepository,
     DocumentRepository,
     FileRepository,
-    stale,
 )
 from workflow.store.search_index import SearchIndex
 
@@ -123,45 +120,6 @@ class UnitOfWork:
         edited = event.action == "edit"  # create inserted it; no other action changes it
         self.documents.save(doc, expected_version=expected_version, now=now, content=edited)
         self.audit.add([entry])
-
-    def record_issue(
-        self,
-        doc: Document,
-        event: Event,
-        *,
-        expected_version: int,
-        now: datetime,
-        data: bytes,
-        sha256: str,
-    ) -> None:
-        """Issue's writes: the issued document, its audit entry, its ledger row and its file.
-
-        PostgreSQL: one statement (workflow/store/issue_writes.py); SQLite: four.
-        """
-        assert doc.id is not None and doc.series_id is not None and doc.symbol is not None
-        entry = self.audit.chain(doc, event)
-        doc.audit_hash = entry.hash
-        if self.conn.dialect.name == "postgresql":
-            values = issue_writes.params(
-                doc, entry, expected_version=expected_version, now=now, data=data, sha256=sha256
-            )
-            if self.conn.execute(issue_writes.statement(), values).scalar_one() != 1:
-                raise stale(doc.id, expected_version)
-            self.documents.saved(doc)
-            return
-        self.documents.save(
-            doc, expected_version=expected_version, now=now, content=False, only=ISSUED_COLUMNS
-        )
-        self.audit.add([entry])
-        self.numbers.record(
-            series=doc.series_id,
-            year=doc.year,
-            number=doc.number,
-            document_id=doc.id,
-            symbol=doc.symbol,
-            at=now,
-        )
-        self.files.add(doc.id, "issued", data, sha256, now)
 
     def insert_with_history(self, doc: Document, events: list[Event], *, now: datetime) -> int:
         """Insert a document whose history was decided in memory (bulk loads, imports).
