@@ -21,6 +21,7 @@ COMMANDS: tuple[str, ...] = (
     "serve",
     "load_demo",
     "demo",
+    "search",
 )
 
 

@@ -404,7 +404,7 @@ def test_a_retry_while_the_first_request_runs_is_409(client, auth, app):
 
 def test_unknown_routes_methods_and_unexpected_errors_are_problems(client, auth, app):
     assert_problem(client.get("/nowhere", headers=auth["clerk"]), 404, "not_found")
-    assert_problem(client.get("/documents/search", headers=auth["clerk"]), 404, "not_found")
+    assert_problem(client.get("/documents/nowhere", headers=auth["clerk"]), 404, "not_found")
     assert_problem(
         client.request("DELETE", "/documents/1", headers=auth["clerk"]), 405, "method_not_allowed"
     )

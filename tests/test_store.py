@@ -24,13 +24,15 @@ def db(request, tmp_path):
 
 def test_migrations_build_the_schema_the_code_uses(db):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        # The FTS5 word index (search_fts and its shadow tables) is SQL the metadata can't hold.
+        fts = {"include_name": lambda name, kind, _: not (name or "").startswith("search_fts")}
+        context = MigrationContext.configure(conn, opts={"compare_type": True, **fts})
         diff = compare_metadata(context, metadata)
         version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
     assert diff == []
-    # The newest migration script is the one applied (0005: revocations, document links).
+    # The newest migration script is the one applied (0006 adds the search index).
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert version == head == "0005"
+    assert version == head == "0006"
     db.migrate()  # running again is a no-op
 
 

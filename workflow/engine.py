@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from numbering.registers import RegisterConfig, SeriesKey
-from workflow import issuing
+from workflow import issuing, retrieval, visibility
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent, draft_year
 from workflow.dispatching import (
@@ -108,11 +108,14 @@ class Engine:
     # -- reading -------------------------------------------------------------------------------
 
     def get(self, actor: Actor, document_id: int) -> Document:
-        """A document as stored; anyone with a role may read it."""
+        """A document as stored, to anyone with a role — but a drafter or unit head reads only
+        their own unit's documents before issue (workflow.visibility)."""
         if not actor.roles:
             raise Forbidden(f"{actor.username} has no role and may not read documents")
         with self.db.uow(write=False) as uow:
-            return uow.documents.get(document_id)
+            doc = uow.documents.get(document_id)
+            visibility.require(actor, doc, lambda: uow.directory.user(actor.username))
+            return doc
 
     def history(self, document_id: int) -> list[AuditEntry]:
         with self.db.uow(write=False) as uow:
@@ -280,6 +283,7 @@ class Engine:
                     )
                     commit()
                     break
+        retrieval.index_issued(self.db, document_id)  # derived data, after the lock is gone
         return plan.read.document(issued, head)  # after commit: parsing content is not cheap
 
     def signed_rendition(

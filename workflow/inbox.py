@@ -33,6 +33,7 @@ class Criterion:
     signer: str | None = None
     created_by: str | None = None
     drafting_unit: str | None = None
+    issuer_code: str | None = None
 
 
 def awaiting(user: User) -> list[Criterion]:

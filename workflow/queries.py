@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from workflow import visibility
 from workflow.casefiles import CaseFile
 from workflow.content import DocumentContent
 from workflow.directory import name_key
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def require_reader(actor: Actor) -> None:
-    """Reading needs a role (the rule Engine.get applies)."""
+    """Reading needs a role (the rule Engine.get applies, with workflow.visibility)."""
     if not actor.roles:
         raise Forbidden(f"{actor.username} has no role and may not read documents")
 
@@ -45,8 +46,8 @@ def list_documents(
     """Documents newest first; `awaiting_me`: only those the actor can move forward now."""
     require_reader(actor)
     with db.uow(write=False) as uow:
+        me = uow.directory.user(actor.username)
         if awaiting_me:
-            me = uow.directory.user(actor.username)
             if me is None:
                 raise NotFound(f"{actor.username} is not a user in the directory")
             criteria = awaiting(me)
@@ -58,6 +59,7 @@ def list_documents(
                 ]
         else:
             criteria = [Criterion(states=states)]
+        criteria = visibility.restrict(criteria, visibility.readable(actor, me))
         return uow.listings.listing(criteria, before_id=before_id, limit=limit)
 
 
@@ -67,7 +69,9 @@ def document_with_links(
     """A document and the documents that replace or correct it ({"replaces": [ids], …})."""
     require_reader(actor)
     with db.uow(write=False) as uow:
-        return uow.documents.get(document_id), uow.links.linked_by(document_id)
+        doc = uow.documents.get(document_id)
+        visibility.require(actor, doc, lambda: uow.directory.user(actor.username))
+        return doc, uow.links.linked_by(document_id)
 
 
 def issued_file(db: Database, actor: Actor, document_id: int) -> tuple[Document, bytes, str]:

@@ -19,4 +19,5 @@ ROUTERS: tuple[str, ...] = (
     "derived",
     "users",
     "delegations",
+    "search",
 )

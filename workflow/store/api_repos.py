@@ -158,6 +158,8 @@ class DocumentQueries:
                 parts.append(documents.c.created_by == c.created_by)
             if c.drafting_unit is not None:
                 parts.append(documents.c.drafting_unit == c.drafting_unit)
+            if c.issuer_code is not None:
+                parts.append(documents.c.issuer_code == c.issuer_code)
             alternatives.append(sa.and_(*parts))
         if not alternatives:
             return []

@@ -346,3 +346,40 @@ settings = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("created_at", When, nullable=False),
 )
+
+# -- Search (workflow.search, workflow/store/search_index.py) ------------------------------------
+# Derived data: one row per issued-or-later document, rebuilt from documents at will.
+# sort_key = (issued date ordinal << 32) | document id: newest first is sort_key DESC, a year or
+# a date range is a key range. The words live in the SQLite FTS5 table search_fts (rowid =
+# sort_key; created by migration 0006, not described here) or, on PostgreSQL, in `terms`
+# (tsvector, GIN), where SQLite leaves the column NULL.
+
+search = sa.Table(
+    "search",
+    metadata,
+    sa.Column("document_id", sa.ForeignKey("documents.id"), primary_key=True, autoincrement=False),
+    sa.Column("sort_key", sa.BigInteger, nullable=False, unique=True),
+    sa.Column("issued_date", sa.Date, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("symbol", sa.String(60), nullable=False),
+    sa.Column("symbol_key", sa.String(60), nullable=False),
+    sa.Column("number_symbol", sa.String(80), nullable=False),
+    sa.Column("doc_type", sa.String(40), nullable=False),
+    sa.Column("issuer_code", sa.String(40), nullable=False),
+    sa.Column("issuer_key", sa.String(40), nullable=False),
+    sa.Column("signer_name", sa.String(200), nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("content_sha256", Sha256, nullable=False),
+    sa.Column("terms", sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), nullable=True),
+    sa.Index(None, "symbol_key", "number", "sort_key"),
+    sa.Index(None, "number", "sort_key"),
+    sa.Index(None, "issuer_key", "doc_type", "sort_key"),
+    sa.Index(None, "doc_type", "sort_key"),
+    sa.Index(
+        "ix_search_terms",
+        "terms",
+        postgresql_using="gin",
+        sqlite_where=sa.text("terms IS NOT NULL"),  # always empty on SQLite
+    ),
+)

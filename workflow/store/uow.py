@@ -30,6 +30,7 @@ from workflow.store.repositories import (
     DocumentRepository,
     FileRepository,
 )
+from workflow.store.search_index import SearchIndex
 
 
 class NumberRepository:
@@ -91,6 +92,7 @@ class UnitOfWork:
         self.listings = DocumentQueries(conn)
         self.series = SeriesQueries(conn)
         self.links = DocumentLinkRepository(conn)  # replacement / correction, by original
+        self.search = SearchIndex(conn)  # derived: rows of issued documents
         return self
 
     def __exit__(
