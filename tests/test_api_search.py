@@ -126,6 +126,15 @@ def test_search_download_and_draft_visibility(server):
     }
     assert draft["id"] not in listed and doc["id"] in listed
     assert client.get(f"/documents/{doc['id']}", headers=auth["drafter_tccb"]).status_code == 200
+    # the archive begins at the number: the archivist reads the issued one, not the draft
+    assert client.get(f"/documents/{doc['id']}", headers=auth["archivist"]).status_code == 200
+    r = client.get(f"/documents/{draft['id']}", headers=auth["archivist"])
+    assert_problem(r, 403, "forbidden")
+    assert_problem(
+        client.get(f"/documents/{draft['id']}/history", headers=auth["archivist"]), 403, "forbidden"
+    )
+    listed = {d["id"] for d in client.get("/documents", headers=auth["archivist"]).json()["items"]}
+    assert draft["id"] not in listed and doc["id"] in listed
     # its own drafter and the unit still read it; nobody finds it by search
     assert client.get(f"/documents/{draft['id']}", headers=auth["drafter"]).status_code == 200
     assert client.get(f"/documents/{draft['id']}", headers=auth["unit_head"]).status_code == 200

@@ -120,7 +120,7 @@ def test_every_action_by_every_role(engine, state):
                     assert result.state is S.DRAFT and result.id != doc.id, label
                     link = "replaces" if action is A.REPLACE else "corrects"
                     assert result.links == {link: doc.id}, label
-                    after = engine.get(actor("archivist"), doc.id)
+                    after = engine.get(actor("admin"), doc.id)
                     assert (after.state, after.version) == (doc.state, doc.version), label
                 else:
                     assert result.state is target, label
@@ -136,6 +136,6 @@ def test_every_action_by_every_role(engine, state):
                 label,
                 message,
             )
-            after = engine.get(actor("archivist"), shared.id)
+            after = engine.get(actor("admin"), shared.id)
             assert (after.state, after.version) == (shared.state, shared.version), label
             assert engine.history(shared.id) == before, label

@@ -1,10 +1,11 @@
 """Who may read a document before it is issued.
 
 Issued (and later) documents are readable by anyone with a role, and only they are searchable.
-Before issue, a document's drafting side sees only its own: a user whose only roles are drafter
-and/or unit head reads the documents they drafted or must sign and those of their own drafting
-unit of their own issuer — never another unit's drafts. The reviewing desks (format checker,
-signer, clerk) and the read-only roles (archivist, admin) read every document, as before.
+Before issue, a document is read by the people of its workflow: a user whose only roles are
+drafter and/or unit head reads the documents they drafted or must sign and those of their own
+drafting unit of their own issuer — never another unit's drafts; an archivist reads nothing
+before issue (the archive begins at the number). The reviewing desks (format checker, signer,
+clerk) and the admin read every document.
 """
 
 from __future__ import annotations
@@ -22,11 +23,17 @@ from workflow.users import Actor, User
 PUBLIC_STATES: tuple[str, ...] = SEARCHABLE_STATES
 PRIVATE_STATES: tuple[str, ...] = tuple(s.value for s in State if s.value not in PUBLIC_STATES)
 DRAFTING_ROLES = frozenset({Role.DRAFTER.value, Role.UNIT_HEAD.value})
+CONFINED_ROLES = DRAFTING_ROLES | {Role.ARCHIVIST.value}
 
 
 def confined(actor: Actor) -> bool:
-    """Whether the actor only drafts (sees its own unit's documents before issue)."""
-    return bool(actor.roles) and set(actor.roles) <= DRAFTING_ROLES
+    """Whether the actor sees only some documents before issue: drafting roles see their own
+    unit's, the archivist none."""
+    return bool(actor.roles) and set(actor.roles) <= CONFINED_ROLES
+
+
+def _drafts(actor: Actor) -> bool:
+    return not DRAFTING_ROLES.isdisjoint(actor.roles)
 
 
 def may_read(actor: Actor, user: User | None, doc: Document) -> bool:
@@ -38,6 +45,7 @@ def may_read(actor: Actor, user: User | None, doc: Document) -> bool:
         return True
     return (
         user is not None
+        and _drafts(actor)
         and user.issuer_code == doc.content.issuer.code
         and user.unit_code == doc.content.drafting_unit.code
     )
@@ -48,8 +56,8 @@ def require(actor: Actor, doc: Document, user: Callable[[], User | None]) -> Non
     if may_read(actor, None, doc) or may_read(actor, user(), doc):
         return
     raise Forbidden(
-        f"document {doc.id} is not issued yet ({doc.state}) and belongs to another drafting"
-        f" unit: {actor.username} may not read it"
+        f"document {doc.id} is not issued yet ({doc.state}) and {actor.username} takes no part"
+        " in its workflow (another drafting unit's draft, or an archivist before issue)"
     )
 
 
@@ -62,7 +70,7 @@ def readable(actor: Actor, user: User | None) -> list[Criterion]:
         Criterion(states=PRIVATE_STATES, created_by=actor.username),
         Criterion(states=PRIVATE_STATES, signer=actor.username),
     ]
-    if user is not None:
+    if user is not None and _drafts(actor):
         found.append(
             Criterion(
                 states=PRIVATE_STATES, issuer_code=user.issuer_code, drafting_unit=user.unit_code
