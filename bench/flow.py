@@ -32,7 +32,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +45,7 @@ from workflow.demo import SEED_YAML, load_directory  # noqa: E402
 from workflow.dispatching import load_directory as load_receivers  # noqa: E402
 from workflow.engine import Engine  # noqa: E402
 from workflow.store import Database  # noqa: E402
+from workflow.store.scratch import scratch_postgres  # noqa: E402
 
 VANTHU = str(Path(sys.executable).with_name("vanthu"))
 STEPS = ("create", *(action for _, action in flow.FULL_FLOW[:-1]), "docx")
@@ -190,16 +190,8 @@ def database(kind: str, pg_url: str | None, tmp: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp / 'bench.sqlite3'}"
         return
     assert pg_url is not None
-    name = f"api_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with scratch_postgres(pg_url, "api_bench") as url:
+        yield url
 
 
 def main() -> int:

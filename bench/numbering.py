@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from workflow.demo import SEED_YAML, load_directory, signed_documents
 from workflow.dispatching import load_directory as load_receivers
 from workflow.engine import Engine
 from workflow.store import Database
+from workflow.store.scratch import scratch_postgres
 from workflow.users import Actor
 
 CLERK = Actor("clerk", frozenset({"clerk"}))
@@ -154,27 +156,16 @@ class Databases:
     def __init__(self, pg_url: str | None) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="vanthu-bench-"))
         self.pg_url = pg_url
-        self.created: list[str] = []
+        self.scratch = ExitStack()
 
     def new(self, kind: str) -> str:
-        name = f"engine_bench_{uuid.uuid4().hex[:10]}"
         if kind == "sqlite":
-            return f"sqlite:///{self.dir / name}.sqlite3"
+            return f"sqlite:///{self.dir / f'engine_bench_{uuid.uuid4().hex[:10]}'}.sqlite3"
         assert self.pg_url
-        admin = sa.create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        admin.dispose()
-        self.created.append(name)
-        return sa.make_url(self.pg_url).set(database=name).render_as_string(hide_password=False)
+        return self.scratch.enter_context(scratch_postgres(self.pg_url, "engine_bench"))
 
     def close(self) -> None:
-        if self.created and self.pg_url:
-            admin = sa.create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                for name in self.created:
-                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.dispose()
+        self.scratch.close()
         for path in self.dir.glob("*"):
             path.unlink()
         self.dir.rmdir()

@@ -29,8 +29,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from numbering.symbols import format_number
@@ -39,6 +37,7 @@ from workflow.search import parse
 from workflow.search_corpus import TYPES, Generated, generate
 from workflow.store import Database
 from workflow.store.bulk import load_issued
+from workflow.store.scratch import scratch_postgres
 from workflow.store.tables import documents, search
 from workflow.users import Actor
 
@@ -85,16 +84,8 @@ def fresh_database(kind: str, pg_url: str | None, directory: Path) -> Iterator[s
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     assert pg_url is not None
-    name = f"bench_search_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with scratch_postgres(pg_url, "bench_search") as url:
+        yield url
 
 
 def load(db: Database, docs: int, batch: int, seed: int) -> list[Generated]:

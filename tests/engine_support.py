@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-
-import sqlalchemy as sa
 
 from workflow import content as content_module
 from workflow import rendering as RENDERER
@@ -15,6 +12,7 @@ from workflow.demo import SIGNING_PATH, signed_documents
 from workflow.dispatching import load_directory as load_receivers
 from workflow.engine import Engine
 from workflow.store import Database
+from workflow.store.scratch import scratch_postgres
 from workflow.users import Actor, read_directory
 
 from .conftest import FIXTURES, SEED
@@ -52,17 +50,8 @@ def sqlite_db(tmp_path, name: str = "vanthu.sqlite3") -> Database:
 @contextmanager
 def pg_database(pg_url: str) -> Iterator[str]:
     """A fresh PostgreSQL database named engine_<random>, dropped afterwards."""
-    name = f"engine_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres(pg_url, "engine") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def make_engine(db: Database, clock: Clock | None = None, **kwargs) -> Engine:

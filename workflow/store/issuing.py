@@ -24,14 +24,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from numbering import allocator
-from workflow.audit import GENESIS, AuditEntry
+from workflow.audit import AuditEntry
 from workflow.content import STORED, DocumentContent
 from workflow.document import Approval, Document
 from workflow.errors import NotFound
 from workflow.issuing import Issued, IssueFacts
 from workflow.states import State
 from workflow.store.compiled import Compiled, dbapi
-from workflow.store.repositories import SIGNED, Rendition, stale, utc
+from workflow.store.repositories import SIGNED, Rendition, chain_entry, stale, utc
 from workflow.store.tables import audit, dir_revision, documents, files, number_ledger
 
 # What issue changes on the document row (every other column stays as signing left it).
@@ -338,18 +338,4 @@ class IssueSession:
 
 def _chain(issued: Issued, prev_hash: str | None) -> AuditEntry:
     """The issue's audit entry as the next link of the document's chain (seq = new version)."""
-    event = issued.event
-    entry = AuditEntry(
-        document_id=issued.document_id,
-        seq=issued.version,
-        actor=event.actor,
-        role=str(event.role),
-        action=str(event.action),
-        from_state=str(event.from_state) if event.from_state else None,
-        to_state=str(event.to_state),
-        at=utc(event.at),
-        content_sha256=event.content_sha256,
-        comment=event.comment,
-        prev_hash=prev_hash or GENESIS,
-    )
-    return AuditEntry(**{**entry.__dict__, "hash": entry.computed_hash()})
+    return chain_entry(issued.document_id, issued.version, issued.event, prev_hash)

@@ -248,6 +248,24 @@ def _entry(row: Any) -> AuditEntry:
 _ADD_AUDIT = sa.insert(audit)
 
 
+def chain_entry(document_id: int, seq: int, event: Event, prev_hash: str | None) -> AuditEntry:
+    """`event` as entry `seq` of the document's chain, hashed onto `prev_hash`."""
+    entry = AuditEntry(
+        document_id=document_id,
+        seq=seq,
+        actor=event.actor,
+        role=str(event.role),
+        action=str(event.action),
+        from_state=str(event.from_state) if event.from_state else None,
+        to_state=str(event.to_state),
+        at=utc(event.at),
+        content_sha256=event.content_sha256,
+        comment=event.comment,
+        prev_hash=prev_hash or GENESIS,
+    )
+    return AuditEntry(**{**entry.__dict__, "hash": entry.computed_hash()})
+
+
 class AuditRepository:
     def __init__(self, conn: sa.Connection) -> None:
         self.conn = conn
@@ -256,20 +274,7 @@ class AuditRepository:
     def chain(doc: Document, event: Event) -> AuditEntry:
         """The entry for `event` as the next link of doc's chain (seq = the new version)."""
         assert doc.id is not None
-        entry = AuditEntry(
-            document_id=doc.id,
-            seq=doc.version,
-            actor=event.actor,
-            role=str(event.role),
-            action=str(event.action),
-            from_state=str(event.from_state) if event.from_state else None,
-            to_state=str(event.to_state),
-            at=utc(event.at),
-            content_sha256=event.content_sha256,
-            comment=event.comment,
-            prev_hash=doc.audit_hash or GENESIS,
-        )
-        return AuditEntry(**{**entry.__dict__, "hash": entry.computed_hash()})
+        return chain_entry(doc.id, doc.version, event, doc.audit_hash)
 
     def add(self, entries: Iterable[AuditEntry]) -> None:
         rows = [e.__dict__ for e in entries]
