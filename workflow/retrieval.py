@@ -66,7 +66,7 @@ def _chunks(items: list[int], size: int) -> list[list[int]]:
 def search(db: Database, actor: Actor, query: SearchQuery) -> Page:
     """One page of issued documents matching `query`, with highlights and the next cursor."""
     require_reader(actor)
-    with db.uow(write=False) as uow:
+    with db.uow(write=False, snapshot=False) as uow:  # two statements, no BEGIN/ROLLBACK
         newest, seen = uow.search.state()
         rows = uow.search.find(query) if newest <= seen else None
     if rows is None:  # documents the index has not looked at yet: catch up, then search
@@ -74,7 +74,7 @@ def search(db: Database, actor: Actor, query: SearchQuery) -> Page:
             catch_up(db)
         except Exception:  # the search still answers from what is indexed
             log.exception("search index: catch-up failed")
-        with db.uow(write=False) as uow:
+        with db.uow(write=False, snapshot=False) as uow:
             rows = uow.search.find(query)
     more = len(rows) > query.limit
     rows = rows[: query.limit]

@@ -43,8 +43,8 @@ class Database:
         takes the database write lock; PostgreSQL locks only the rows its statements touch."""
         return self.dialect == "sqlite"
 
-    def uow(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.engine, write=write)
+    def uow(self, *, write: bool = True, snapshot: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.engine, write=write, snapshot=snapshot)
 
     def issuing(self) -> IssueSession:
         """issue's own session: its lean read, counter and writes on one connection."""
