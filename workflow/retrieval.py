@@ -1,11 +1,12 @@
 """Finding issued documents again: the search service and the index's upkeep.
 
 The index is derived data. Engine.issue indexes a document right after its issue commits (its
-own short transaction, never under the numbering lock); `catch_up` indexes whatever is missing —
-documents loaded in bulk, an index write that failed — and runs by itself on a search when the
-documents table has ids the index has not looked at yet. `catch_up(full=True)` (`vanthu search
---reindex`) also re-derives rows whose content changed and drops rows of documents that are not
-issued any more.
+own short transaction, never under the numbering lock); `catch_up` indexes the issued documents
+with ids above the highest id it has looked at (documents loaded in bulk, or issued while an
+index write failed) and runs by itself on a search when there are such ids. A failed index write
+of a document at or below that watermark (a draft the catch-up saw before it was issued) waits
+for `catch_up(full=True)` (`vanthu search --reindex`), which also re-derives rows whose content
+changed and drops rows of documents that are not issued any more; the failure is logged saying so.
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ def index_issued(db: Database, document_id: int) -> None:
             uow.search.lock()
             uow.search.index_documents([document_id])
             uow.commit()
-    except Exception:  # the issue stands; catch_up indexes the document on a later search
-        log.exception("search index: document %s not indexed now", document_id)
+    except Exception:  # the issue stands; the index is derived and can be rebuilt
+        log.exception(
+            "search index: document %s not indexed now; `vanthu search --reindex` indexes it",
+            document_id,
+        )
 
 
 def catch_up(db: Database, *, full: bool = False) -> int:
