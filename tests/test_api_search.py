@@ -5,11 +5,13 @@ search, and a drafter of another unit cannot read them; bad parameters are named
 from __future__ import annotations
 
 import hashlib
+import time
 from contextlib import ExitStack
 from datetime import UTC, datetime
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from api.auth import hash_password
 from api.demo_world import DEMO_PASSWORD, load_demo
@@ -17,6 +19,7 @@ from workflow.demo import USERS_YAML
 from workflow.search_corpus import generate
 from workflow.store import Database
 from workflow.store.bulk import load_issued
+from workflow.store.tables import search, search_pending
 from workflow.users import User, read_directory
 
 from .api_support import SEED_JSON, AsgiClient, assert_problem, demo_app, token, vanthu_serve
@@ -62,11 +65,29 @@ def server(request, tmp_path):
         base = stack.enter_context(
             vanthu_serve(tmp_path / "serve.log", {"VANTHU_DATABASE_URL": url})
         )
-        yield stack.enter_context(httpx.Client(base_url=base, timeout=60))
+        yield stack.enter_context(httpx.Client(base_url=base, timeout=60)), url
+
+
+def indexed_after_issue(url: str, document_id: int) -> bool:
+    """Whether the server's drain (after the issue response) took the document into the index."""
+    engine = sa.create_engine(url)
+    try:
+        for _ in range(100):
+            with engine.connect() as conn:
+                queued = conn.execute(sa.select(sa.func.count()).select_from(search_pending))
+                row = conn.execute(
+                    sa.select(search.c.number).where(search.c.document_id == document_id)
+                )
+                if queued.scalar_one() == 0 and row.first() is not None:
+                    return True
+            time.sleep(0.05)
+        return False
+    finally:
+        engine.dispose()
 
 
 def test_search_download_and_draft_visibility(server):
-    client = server
+    client, url = server
     auth = {
         u: token(client, u)
         for u in ("drafter", "unit_head", "format_checker", "signer", "clerk", "archivist")
@@ -82,6 +103,8 @@ def test_search_download_and_draft_visibility(server):
         assert r.status_code == 200, r.text
         etag = r.headers["ETag"]
     issued = r.json()
+    # Issue queued the document; the server indexed it after answering, before any search.
+    assert indexed_after_issue(url, doc["id"])
     draft = client.post(
         "/documents",
         json={**SEED_JSON, "subject": "Dự thảo kết luận hội nghị"},

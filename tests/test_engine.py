@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from numbering import allocator
 from workflow.errors import GuardFailed, InvalidContent, NotFound, StaleVersion, WrongState
 from workflow.states import Action, State
-from workflow.store.tables import audit, counters, documents, files, number_ledger
+from workflow.store.tables import audit, counters, documents, files, number_ledger, search_pending
 
 from .engine_support import (
     RENDERER,
@@ -41,7 +41,7 @@ def counts(db):
     with db.engine.connect() as conn:
         return {
             t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-            for t in (documents, audit, files, number_ledger, counters)
+            for t in (documents, audit, files, number_ledger, counters, search_pending)
         }
 
 

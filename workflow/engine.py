@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from numbering.registers import RegisterConfig, SeriesKey
-from workflow import issuing, retrieval, visibility
+from workflow import issuing, visibility
 from workflow.audit import AuditEntry
 from workflow.content import DocumentContent, draft_year
 from workflow.dispatching import (
@@ -283,7 +283,6 @@ class Engine:
                     )
                     commit()
                     break
-        retrieval.index_issued(self.db, document_id)  # derived data, after the lock is gone
         return plan.read.document(issued, head)  # after commit: parsing content is not cheap
 
     def signed_rendition(

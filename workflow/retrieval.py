@@ -1,12 +1,12 @@
 """Finding issued documents again: the search service and the index's upkeep.
 
-The index is derived data. Engine.issue indexes a document right after its issue commits (its
-own short transaction, never under the numbering lock); `catch_up` indexes the issued documents
-with ids above the highest id it has looked at (documents loaded in bulk, or issued while an
-index write failed) and runs by itself on a search when there are such ids. A failed index write
-of a document at or below that watermark (a draft the catch-up saw before it was issued) waits
-for `catch_up(full=True)` (`vanthu search --reindex`), which also re-derives rows whose content
-changed and drops rows of documents that are not issued any more; the failure is logged saying so.
+The index is derived data, kept off the numbering lock. Issue's own transaction queues the
+document (a row in search_pending, so nothing is lost if the process dies after the commit);
+`drain` indexes the queue — the HTTP API runs it right after an issue response, and a search
+that finds the queue non-empty runs it first. `catch_up` also indexes the issued documents with
+ids above the highest id it has looked at (documents loaded in bulk, outside the engine);
+`catch_up(full=True)` (`vanthu search --reindex`) re-derives every row whose content changed and
+drops rows of documents that are not issued any more.
 """
 
 from __future__ import annotations
@@ -21,34 +21,44 @@ from workflow.search import Cursor, Hit, Page, SearchQuery, highlights, snippet
 from workflow.users import Actor
 
 if TYPE_CHECKING:
-    from workflow.store import Database
+    from workflow.store import Database, UnitOfWork
 
 log = logging.getLogger("vanthu.search")
 BATCH = 1000
 
 
-def index_issued(db: Database, document_id: int) -> None:
-    """Index one document after its issue committed; a failure is logged and healed later."""
+def drain(db: Database) -> int:
+    """Index the documents issue queued; the count indexed. A failure is logged and the queue
+    kept: the next search or drain tries again."""
     try:
         with db.uow() as uow:
-            uow.search.lock()
-            uow.search.index_documents([document_id])
+            uow.search.lock()  # a second drain waits here, then finds the queue empty
+            count = _drain(uow)
             uow.commit()
-    except Exception:  # the issue stands; the index is derived and can be rebuilt
-        log.exception(
-            "search index: document %s not indexed now; `vanthu search --reindex` indexes it",
-            document_id,
-        )
+        return count
+    except Exception:
+        log.exception("search index: the queue of issued documents was not indexed now")
+        return 0
+
+
+def _drain(uow: UnitOfWork) -> int:
+    count = 0
+    for chunk in _chunks(uow.search.pending(), BATCH):
+        count += uow.search.index_documents(chunk)
+        uow.search.done(chunk)
+    return count
 
 
 def catch_up(db: Database, *, full: bool = False) -> int:
-    """Index the issued documents the index is missing (full: and re-derive changed ones)."""
-    count = 0
+    """Index the queued and the bulk-loaded issued documents the index is missing (full: and
+    re-derive changed ones)."""
     with db.uow() as uow:
         uow.search.lock()  # a second catch-up waits here, then finds nothing left to do
-        newest, seen = uow.search.state()
+        count = _drain(uow)
+        newest, seen, _ = uow.search.state()
         if not full and newest <= seen:
-            return 0
+            uow.commit()
+            return count
         stale = uow.search.stale_ids(after_id=0 if full else seen, upto_id=newest)
         ids = list(stale)
         for start in range(0, len(ids), BATCH):
@@ -71,8 +81,8 @@ def search(db: Database, actor: Actor, query: SearchQuery) -> Page:
     """One page of issued documents matching `query`, with highlights and the next cursor."""
     require_reader(actor)
     with db.uow(write=False, snapshot=False) as uow:  # two statements, no BEGIN/ROLLBACK
-        newest, seen = uow.search.state()
-        rows = uow.search.find(query) if newest <= seen else None
+        newest, seen, queued = uow.search.state()
+        rows = uow.search.find(query) if newest <= seen and not queued else None
     if rows is None:  # documents the index has not looked at yet: catch up, then search
         try:
             catch_up(db)

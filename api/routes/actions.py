@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, BackgroundTasks, Depends, Path
 from fastapi.responses import Response
 
 from api.deps import (
@@ -21,7 +21,7 @@ from api.inputs import no_nul
 from api.models import ActionBody, DocumentOut
 from api.problems import responses
 from api.responses import document_response
-from workflow import dispatching
+from workflow import dispatching, retrieval
 from workflow.states import Action
 
 router = APIRouter(prefix="/documents", tags=["actions"])
@@ -48,13 +48,15 @@ def act(
     services: Annotated[Services, Depends(get_services)],
     version: ExpectedVersion,
     _key: IdempotencyKey,
+    background: BackgroundTasks,
     body: ActionBody | None = None,
 ) -> Response:
     """Take a transition as the current user; the engine's table decides who may, and when.
 
     403: the role may never take this action; 409: not from the document's state; 412: the
     document changed since the ETag in If-Match; 422: a guard refused (the problem names it).
-    `dispatch` records one delivery per receiver and then sends the email ones.
+    `dispatch` records one delivery per receiver and then sends the email ones; after `issue`
+    answers, the search index takes the document in.
     """
     comment = body.comment if body else None
     no_nul(comment, "body.comment")
@@ -68,4 +70,6 @@ def act(
         )
         return document_response(outcome.document)
     doc = engine.act(actor, document_id, Action(action.value), version, comment)
+    if action == Action.ISSUE:  # derived data: after the response, off the numbering lock
+        background.add_task(retrieval.drain, engine.db)
     return document_response(doc)

@@ -4,11 +4,12 @@ Every issue in a series waits for the one holding the counter row, so these stat
 the DBAPI cursor, compiled once (workflow/store/compiled.py), and read or write only what issue
 needs. The read takes no content: the stored content SHA-256, vouched for by the signed
 rendition, stands for it (workflow/issuing.py). On PostgreSQL each statement is a round trip
-while the counter row is locked, so the four writes go as one: data-modifying CTEs whose
+while the counter row is locked, so the five writes go as one: data-modifying CTEs whose
 INSERTs read the row the UPDATE returned, so nothing is inserted unless the document was still
 at the expected version (the count is then 0 and the caller gets StaleVersion). SQLite runs
-in-process, where four plain statements cost no more. A constraint violation fails the
-transaction either way; the caller rolls everything back.
+in-process, where five plain statements cost no more. The fifth is a row in search_pending:
+the search index takes the document in after the commit, off the lock (workflow/retrieval.py).
+A constraint violation fails the transaction either way; the caller rolls everything back.
 """
 
 from __future__ import annotations
@@ -32,7 +33,14 @@ from workflow.issuing import Issued, IssueFacts
 from workflow.states import State
 from workflow.store.compiled import Compiled, dbapi
 from workflow.store.repositories import SIGNED, Rendition, chain_entry, stale, utc
-from workflow.store.tables import audit, dir_revision, documents, files, number_ledger
+from workflow.store.tables import (
+    audit,
+    dir_revision,
+    documents,
+    files,
+    number_ledger,
+    search_pending,
+)
 
 # What issue changes on the document row (every other column stays as signing left it).
 ISSUED_COLUMNS = (
@@ -99,6 +107,7 @@ _LEDGER = sa.insert(number_ledger).values(
 _FILE = sa.insert(files).values(
     {c.name: sa.bindparam("f_" + c.name) for c in files.c if c.name != "id"}
 )
+_PENDING = sa.insert(search_pending).values(document_id=sa.bindparam("b_id"))
 
 
 def _insert_from(table: sa.Table, prefix: str, updated: sa.CTE) -> sa.CTE:
@@ -116,7 +125,12 @@ def _one_statement() -> sa.Select[tuple[int]]:
     updated = _UPDATE.returning(d.id).cte("d")
     inserts = [
         _insert_from(table, prefix, updated)
-        for table, prefix in ((audit, ""), (number_ledger, "l_"), (files, "f_"))
+        for table, prefix in (
+            (audit, ""),
+            (number_ledger, "l_"),
+            (files, "f_"),
+            (search_pending, "p_"),
+        )
     ]
     return sa.select(sa.func.count()).select_from(updated).add_cte(*inserts)
 
@@ -128,6 +142,7 @@ class _Statements:
     audit: Compiled
     ledger: Compiled
     file: Compiled
+    pending: Compiled
     one: Compiled | None  # PostgreSQL: every write in one statement
 
 
@@ -144,6 +159,7 @@ def _statements(dialect_class: type[sa.Dialect]) -> _Statements:
         audit=Compiled(_AUDIT, dialect),
         ledger=Compiled(_LEDGER, dialect),
         file=Compiled(_FILE, dialect, binary=["f_bytes"]),
+        pending=Compiled(_PENDING, dialect),
         one=one,
     )
 
@@ -282,9 +298,9 @@ class IssueSession:
     def write(
         self, issued: Issued, *, prev_hash: str | None, data: bytes, sha256: str, now: datetime
     ) -> str:
-        """The document row, its audit entry, the ledger row and the issued file; StaleVersion
-        (nothing written) if the document is no longer at issued.expected_version. Returns the
-        audit chain's new head."""
+        """The document row, its audit entry, the ledger row, the issued file and the search
+        index's queue row; StaleVersion (nothing written) if the document is no longer at
+        issued.expected_version. Returns the audit chain's new head."""
         entry = _chain(issued, prev_hash)
         columns = {
             "state": issued.state.value,
@@ -333,6 +349,7 @@ class IssueSession:
             sql.audit.execute(cursor, row)
             sql.ledger.execute(cursor, ledger)
             sql.file.execute(cursor, file)
+            sql.pending.execute(cursor, {"b_id": issued.document_id})
         return entry.hash
 
 

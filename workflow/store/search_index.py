@@ -25,7 +25,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from workflow.search import FIELDS, SEARCHABLE_STATES, Entry, SearchQuery, entry
-from workflow.store.tables import case_file_documents, documents, search, settings
+from workflow.store.tables import (
+    case_file_documents,
+    documents,
+    search,
+    search_pending,
+    settings,
+)
 
 _LOCK_KEY = 0x7365617263  # "searc": pg_advisory_xact_lock key of index writers
 WATERMARK = "search.watermark"  # settings row: the highest document id the catch-up has seen
@@ -87,6 +93,7 @@ _INDEXABLE = sa.and_(
 _STATE = sa.select(
     sa.select(sa.func.coalesce(sa.func.max(documents.c.id), 0)).scalar_subquery(),
     sa.select(settings.c.value).where(settings.c.name == WATERMARK).scalar_subquery(),
+    sa.exists().where(search_pending.c.document_id.is_not(None)),
 )
 
 
@@ -181,10 +188,22 @@ class SearchIndex:
 
     # -- catching up -----------------------------------------------------------------------------
 
-    def state(self) -> tuple[int, int]:
-        """(highest document id, highest id the catch-up has seen): behind if the first is more."""
+    def state(self) -> tuple[int, int, bool]:
+        """(highest document id, highest id the catch-up has seen, whether issued documents wait
+        in the queue): the index is behind if the first is more or the last is true."""
         row = self.conn.execute(_STATE).one()
-        return int(row[0]), int(row[1] or 0)
+        return int(row[0]), int(row[1] or 0), bool(row[2])
+
+    def pending(self) -> list[int]:
+        """Issued documents waiting to be indexed (issue queued them), oldest first."""
+        query = sa.select(search_pending.c.document_id).order_by(search_pending.c.document_id)
+        return list(self.conn.execute(query).scalars())
+
+    def done(self, document_ids: Sequence[int]) -> None:
+        """Take indexed documents off the queue."""
+        self.conn.execute(
+            sa.delete(search_pending).where(search_pending.c.document_id.in_(document_ids))
+        )
 
     def set_watermark(self, document_id: int, now: Any) -> None:
         done = self.conn.execute(

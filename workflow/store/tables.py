@@ -354,6 +354,15 @@ settings = sa.Table(
 # sort_key; created by migration 0006, not described here) or, on PostgreSQL, in `terms`
 # (tsvector, GIN), where SQLite leaves the column NULL.
 
+# Issued documents the search index has yet to take in: issue inserts the row in its own
+# transaction (cheap, and then nothing is lost if the process dies after commit); the index
+# drains the queue after the issue, off the numbering lock, or on the next search.
+search_pending = sa.Table(
+    "search_pending",
+    metadata,
+    sa.Column("document_id", sa.ForeignKey("documents.id"), primary_key=True, autoincrement=False),
+)
+
 search = sa.Table(
     "search",
     metadata,
