@@ -53,3 +53,21 @@ def smtp_server():
         yield inbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    """An in-process HTTP client of the module's `app` fixture (tests/api_support.py)."""
+    from .api_support import AsgiClient
+
+    c = AsgiClient(app)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def auth(client):
+    """Authorization headers of every demo user, by username."""
+    from .api_support import tokens
+
+    return tokens(client)

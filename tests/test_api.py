@@ -18,7 +18,7 @@ from docx import Document as Docx
 
 from api.flow import filename
 
-from .api_support import SEED_JSON, AsgiClient, assert_problem, demo_app, tokens
+from .api_support import SEED_JSON, assert_problem, demo_app
 from .docx_text import all_texts
 from .engine_support import pg_database
 
@@ -35,18 +35,6 @@ def app(request, tmp_path_factory):
         app = demo_app(url)
         yield app
         app.state.services.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    c = AsgiClient(app)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def auth(client):
-    return tokens(client)
 
 
 def create(client, auth, content=SEED_JSON, user="drafter", **headers):

@@ -35,18 +35,6 @@ def app(tmp_path_factory):
     app.state.services.db.dispose()
 
 
-@pytest.fixture(scope="module")
-def client(app):
-    c = AsgiClient(app)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def auth(client):
-    return tokens(client)
-
-
 def put_user(client, auth, username, body, user="admin"):
     return client.put(f"/users/{username}", json=body, headers=auth[user])
 

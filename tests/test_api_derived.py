@@ -31,18 +31,6 @@ def app(tmp_path_factory):
     app.state.services.db.dispose()
 
 
-@pytest.fixture(scope="module")
-def client(app):
-    c = AsgiClient(app)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def auth(client):
-    return tokens(client)
-
-
 def issued(app, *then: str) -> tuple[int, str]:
     """A document issued (and then dispatched…) through the engine's table; id and ETag."""
     engine = app.state.services.engine
