@@ -103,3 +103,7 @@ def vanthu_serve(log: Path, env_extra: dict[str, str], *args: str) -> Iterator[s
     env.update(env_extra)
     with serve_process(log, env, *args, cwd=ROOT) as base:
         yield base
+
+
+# The API steps that bring a new draft to awaiting_signature, as (user, action).
+TO_SIGNATURE = (("drafter", "submit"), ("unit_head", "approve"), ("format_checker", "pass-format"))

@@ -10,7 +10,15 @@ import pytest
 
 from api.demo_world import DEMO_PASSWORD
 
-from .api_support import SEED_JSON, AsgiClient, assert_problem, demo_app, token, tokens
+from .api_support import (
+    SEED_JSON,
+    TO_SIGNATURE,
+    AsgiClient,
+    assert_problem,
+    demo_app,
+    token,
+    tokens,
+)
 from .engine_support import pg_database
 
 OTHERS = ("drafter", "unit_head", "format_checker", "signer", "clerk", "archivist")
@@ -25,7 +33,6 @@ DEPUTY_SIGNS = {
     **SEED_JSON,
     "signature": {"authority": "TL. BỘ TRƯỞNG / PHÓ CHÁNH VĂN PHÒNG", "name": "Nguyễn Văn Bình"},
 }
-TO_SIGNATURE = (("drafter", "submit"), ("unit_head", "approve"), ("format_checker", "pass-format"))
 
 
 @pytest.fixture(scope="module")

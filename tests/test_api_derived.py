@@ -11,6 +11,7 @@ import pytest
 from .api_support import (
     CONG_VAN_JSON,
     SEED_JSON,
+    TO_SIGNATURE,
     AsgiClient,
     assert_problem,
     demo_app,
@@ -21,7 +22,6 @@ from .engine_support import ACTORS, bulk_signed, pg_database
 
 CONG_VAN = CONG_VAN_JSON
 REPLACEMENT = {**SEED_JSON, "subject": "Kết luận của Thứ trưởng tại Hội nghị (thay thế)"}
-TO_SIGNATURE = (("drafter", "submit"), ("unit_head", "approve"), ("format_checker", "pass-format"))
 
 
 @pytest.fixture(scope="module")
