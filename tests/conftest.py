@@ -6,8 +6,10 @@ with the reason. Set (CI sets it): they run, and an unreachable server fails the
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,3 +73,17 @@ def auth(client):
     from .api_support import tokens
 
     return tokens(client)
+
+
+def first_form(prepared: Any) -> bytes:
+    """The vanthu-prepared/1 serialisation (chunks as they are), as renditions signed before
+    /2 were stored."""
+    index = []
+    for name, data in prepared._entries:
+        if isinstance(data, bytes):
+            index.append([name, len(data)])
+        else:
+            index.append([name, [p if k % 2 else len(p) for k, p in enumerate(data)]])
+    header = {"content_sha256": prepared.content_sha256, "draft_year": prepared.draft_year}
+    line = json.dumps({**header, "entries": index}, sort_keys=True, separators=(",", ":"))
+    return b"vanthu-prepared/1\n" + line.encode() + b"\n" + b"".join(prepared._chunks())

@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workflow.content import read
+from workflow.deflate import inflate
 from workflow.rendering import Prepared, load_prepared, prepare, render
 from workflow.rendering.package import StoredZip, read_zip, write_zip
 
-from .conftest import DOCUMENTS, SEED
+from .conftest import DOCUMENTS, SEED, first_form
 
 FIXTURES = sorted(DOCUMENTS.glob("*.yaml"))
 FILLS = [(None, None), (1, date(2021, 1, 1)), (7, date(2022, 2, 5)), (1234, date(2024, 12, 31))]
@@ -36,6 +37,29 @@ def test_restored_rendition_fills_to_a_fresh_render(path):
     # The issued file is a .docx the standard library reads back.
     with zipfile.ZipFile(io.BytesIO(restored.fill(7, date(2022, 2, 5)))) as z:
         assert z.testzip() is None and "word/document.xml" in z.namelist()
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_the_deflated_file_inflates_to_the_file(path):
+    """What issue stores (spliced from segments compressed ahead) is the file, smaller."""
+    restored = load_prepared(prepare(read(path), today=date(2024, 6, 1)).to_bytes())
+    for number, issued in FILLS:
+        data, deflated = restored.fill_deflated(number, issued)
+        assert data == restored.fill(number, issued)
+        assert inflate(deflated) == data
+        assert len(deflated) < len(data) / 3
+
+
+def test_renditions_stored_in_the_first_form_still_load():
+    content = read(SEED)
+    prepared = prepare(content, today=date(2024, 6, 1))
+    old = first_form(prepared)
+    assert len(old) > 5 * len(prepared.to_bytes())  # /2 keeps its chunks compressed
+    restored = load_prepared(old)
+    assert restored.to_bytes() == prepared.to_bytes()
+    data, deflated = restored.fill_deflated(7, date(2022, 2, 5))
+    assert data == render(content, 7, date(2022, 2, 5), today=date(2024, 6, 1))
+    assert inflate(deflated) == data
 
 
 def test_restored_rendition_keeps_the_draft_year():
@@ -62,9 +86,13 @@ def test_damaged_renditions_are_refused():
         Prepared.from_bytes(b"PK\x03\x04" + data)
     with pytest.raises(ValueError, match="do not fit"):
         Prepared.from_bytes(data[:-10])  # truncated
-    with pytest.raises(ValueError, match="left over"):
-        Prepared.from_bytes(data + b"x")
-    marked = next(e for e in header["entries"] if isinstance(e[1], list))
+    with pytest.raises(ValueError, match="do not fit"):
+        Prepared.from_bytes(data + b"x")  # a byte too many
+    damaged = bytearray(payload)
+    damaged[40] ^= 0xFF
+    with pytest.raises(ValueError, match="segments"):
+        Prepared.from_bytes(_join(magic, header, bytes(damaged)))
+    marked = next(e for e in header["entries"] if len(e[1]) > 1)
     marked[1][1] = "so_vb_or_anything"
     with pytest.raises(ValueError, match="unknown fill field"):
         Prepared.from_bytes(_join(magic, header, payload))

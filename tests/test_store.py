@@ -32,7 +32,7 @@ def test_migrations_build_the_schema_the_code_uses(db):
     assert diff == []
     # The newest migration script is the one applied (0006 adds the search index).
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert version == head == "0007"
+    assert version == head == "0008"
     db.migrate()  # running again is a no-op
 
 

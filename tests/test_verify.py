@@ -12,6 +12,7 @@ from workflow.states import Action
 from workflow.store.tables import audit, counters, documents, files, number_ledger
 from workflow.verify import verify
 
+from .conftest import first_form
 from .engine_support import RENDERER, actor, make_engine, signed_document, sqlite_db
 
 
@@ -78,10 +79,15 @@ def test_content_edited_behind_the_workflow_fails(world):
     assert "re-rendering gives a different file" in problems
 
 
-def test_altered_issued_file_fails(world):
+@pytest.mark.parametrize("encoding", ["deflate", "identity"])
+def test_altered_issued_file_fails(world, encoding):
+    """Bytes that no longer inflate, or inflate (or read) to another file: both are caught."""
     db, issued = world
     change(
-        db, sa.update(files).where(files.c.document_id == issued[1].id).values(bytes=b"PK tampered")
+        db,
+        sa.update(files)
+        .where(files.c.document_id == issued[1].id, files.c.kind == "issued")
+        .values(bytes=b"PK tampered", encoding=encoding),
     )
     assert any("does not match its SHA-256" in p for p in verify(db, RENDERER).problems)
 
@@ -94,7 +100,10 @@ def retouch_signed_rendition(db, document_id):
                 files.c.document_id == document_id, files.c.kind == "signed"
             )
         ).one()
-    data = bytes(data).replace("Giáo dục và".encode(), "Giáo dụk và".encode(), 1)
+    # Stored as a prepared rendition's first form, whose chunks are plain text to edit.
+    plain = first_form(RENDERER.load_prepared(bytes(data)))
+    data = plain.replace("Giáo dục và".encode(), "Giáo dụk và".encode(), 1)
+    assert data != plain
     sha = hashlib.sha256(data).hexdigest()
     change(db, sa.update(files).where(files.c.id == file_id).values(bytes=data, sha256=sha))
 

@@ -265,7 +265,7 @@ class Engine:
                         continue
                     if self.after_number is not None:
                         self.after_number(document_id, number)
-                    data = plan.prepared.fill(number, day)
+                    data, stored = _issued_file(plan.prepared, number, day)
                     sha = hashlib.sha256(data).hexdigest()
                     facts = plan.read.facts
                     issued = issuing.issued(
@@ -279,7 +279,12 @@ class Engine:
                         at=now,
                     )
                     head = session.write(
-                        issued, prev_hash=facts.audit_hash, data=data, sha256=sha, now=now
+                        issued,
+                        prev_hash=facts.audit_hash,
+                        data=stored or data,
+                        sha256=sha,
+                        now=now,
+                        deflated=stored is not None,
                     )
                     commit()
                     break
@@ -531,6 +536,9 @@ class Engine:
         printed = printed_problems(content, prepared.fill(None, None))
         if printed:
             raise GuardFailed(Guard.RECIPIENTS, "; ".join(printed))
+        compress_ahead = getattr(prepared, "segments", None)
+        if compress_ahead is not None:  # now, not under the numbering lock
+            compress_ahead()
         return prepared
 
     def _series_id(self, key: SeriesKey) -> int:
@@ -542,6 +550,16 @@ class Engine:
                 uow.commit()
             self._series[key] = found
         return found
+
+
+def _issued_file(prepared: Prepared, number: int, day: date) -> tuple[bytes, bytes | None]:
+    """The issued file, and the same as a raw DEFLATE stream when the renderer splices one from
+    pieces compressed before the lock (workflow/deflate.py); else None: stored as it is."""
+    fill_deflated = getattr(prepared, "fill_deflated", None)
+    if fill_deflated is None:
+        return prepared.fill(number, day), None
+    data, deflated = fill_deflated(number, day)
+    return data, deflated
 
 
 @dataclass

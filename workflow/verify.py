@@ -127,7 +127,10 @@ def _file_problems(
 ) -> tuple[bytes | None, list[str]]:
     """The stored issued file (None if missing) and what is wrong with it."""
     where = f"document {doc.id} ({doc.number}/{doc.symbol})"
-    stored = uow.files.latest(doc.id, "issued")
+    try:
+        stored = uow.files.latest(doc.id, "issued")
+    except ValueError as exc:  # damaged beyond reading
+        return None, [f"{where}: stored issued file does not match its SHA-256 ({exc})"]
     if stored is None:
         return None, [f"{where}: no issued file"]
     data, sha = stored
@@ -148,7 +151,10 @@ def _rendition_problems(
     Issued: the rendition filled with the issued number and date must be the issued file.
     Signed: it must be what preparing the content gives now.
     """
-    stored = uow.files.latest(doc.id, "signed")
+    try:
+        stored = uow.files.latest(doc.id, "signed")
+    except ValueError as exc:  # damaged beyond reading
+        return 1, [f"document {doc.id}: stored signed rendition is unreadable ({exc})"]
     load = getattr(renderer, "load_prepared", None)
     if stored is None or load is None:
         return 0, []  # signed before renditions were stored, or a renderer that stores none

@@ -83,17 +83,23 @@ class StoredZip:
 
     def write(self, changing: dict[int, bytes]) -> bytes:
         """The zip with the fixed entries and `changing` (index → data for every other entry)."""
+        return self.write_at(changing)[0]
+
+    def write_at(self, changing: dict[int, bytes]) -> tuple[bytes, list[int]]:
+        """`write(changing)` and where in it each entry's data starts."""
         records: list[bytes] = []
         central: list[bytes] = []
+        starts: list[int] = []
         offset = 0
         for i, (name, _) in enumerate(self._names):
             record, head = self._fixed.get(i) or self._entry(i, changing[i])
             central += (head, _OFFSET.pack(offset), name)
             records.append(record)
+            starts.append(offset + _LOCAL.size + len(name))
             offset += len(record)
         directory = b"".join(central)
         if offset + len(directory) > _SMALL:
             raise ValueError("zip too large for this layout")
         count = len(self._names)
         end = _END.pack(b"PK\005\006", 0, 0, count, count, len(directory), offset, 0)
-        return b"".join(records) + directory + end
+        return b"".join(records) + directory + end, starts

@@ -32,7 +32,16 @@ from workflow.errors import NotFound
 from workflow.issuing import Issued, IssueFacts
 from workflow.states import State
 from workflow.store.compiled import Compiled, dbapi
-from workflow.store.repositories import SIGNED, Rendition, chain_entry, stale, utc
+from workflow.store.repositories import (
+    DEFLATE,
+    IDENTITY,
+    SIGNED,
+    Rendition,
+    chain_entry,
+    decoded,
+    stale,
+    utc,
+)
 from workflow.store.tables import (
     audit,
     dir_revision,
@@ -75,6 +84,7 @@ _READ = (
         d.doc_type,
         d.drafting_unit,
         files.c.bytes,
+        files.c.encoding,
         files.c.sha256,
         files.c.directory_revision,
         sa.select(dir_revision.c.revision).scalar_subquery().label("revision"),
@@ -250,6 +260,7 @@ class IssueSession:
             doc_type,
             drafting_unit,
             r_bytes,
+            r_encoding,
             r_sha256,
             r_revision,
             revision,
@@ -275,7 +286,7 @@ class IssueSession:
         )
         rendition = None
         if r_bytes is not None:
-            rendition = Rendition(bytes(r_bytes), r_sha256, r_revision)
+            rendition = Rendition(decoded(r_bytes, r_encoding), r_sha256, r_revision)
         return IssueRead(
             facts, rendition, revision or 0, content, created_by, links or {}, created_at
         )
@@ -296,11 +307,19 @@ class IssueSession:
         return allocator.take_dbapi(dbapi(self.conn), self.dialect, series, year)
 
     def write(
-        self, issued: Issued, *, prev_hash: str | None, data: bytes, sha256: str, now: datetime
+        self,
+        issued: Issued,
+        *,
+        prev_hash: str | None,
+        data: bytes,
+        sha256: str,
+        now: datetime,
+        deflated: bool = False,
     ) -> str:
-        """The document row, its audit entry, the ledger row, the issued file and the search
-        index's queue row; StaleVersion (nothing written) if the document is no longer at
-        issued.expected_version. Returns the audit chain's new head."""
+        """The document row, its audit entry, the ledger row, the issued file (`data`: the
+        file, or when `deflated` the file as a raw DEFLATE stream; `sha256` of the file) and the
+        search index's queue row; StaleVersion (nothing written) if the document is no longer
+        at issued.expected_version. Returns the audit chain's new head."""
         entry = _chain(issued, prev_hash)
         columns = {
             "state": issued.state.value,
@@ -331,6 +350,7 @@ class IssueSession:
             "f_document_id": issued.document_id,
             "f_kind": "issued",
             "f_bytes": data,
+            "f_encoding": DEFLATE if deflated else IDENTITY,
             "f_sha256": sha256,
             "f_created_at": utc(now),
             "f_directory_revision": None,

@@ -5,6 +5,7 @@ Domain objects stay plain; every method runs on the unit of work's connection.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from psycopg.rows import namedtuple_row
 
+from workflow import deflate
 from workflow.audit import GENESIS, AuditEntry
 from workflow.content import STORED, DocumentContent
 from workflow.document import Approval, Document, Event
@@ -296,7 +298,7 @@ class AuditRepository:
 
 _ADD_FILE = sa.insert(files)
 _LATEST_FILE = (
-    sa.select(files.c.bytes, files.c.sha256)
+    sa.select(files.c.bytes, files.c.sha256, files.c.encoding)
     .where(files.c.document_id == sa.bindparam("document_id"), files.c.kind == sa.bindparam("kind"))
     .order_by(files.c.id.desc())
     .limit(1)
@@ -316,11 +318,15 @@ class FileRepository:
         now: datetime,
         *,
         directory_revision: int | None = None,
+        compress: bool = True,
     ) -> None:
+        """Store `data` (whose SHA-256 is `sha256`), deflated unless `compress` is False (data
+        that is compressed already)."""
         values = {
             "document_id": document_id,
             "kind": kind,
-            "bytes": data,
+            "bytes": deflate.compress(data) if compress else data,
+            "encoding": DEFLATE if compress else IDENTITY,
             "sha256": sha256,
             "created_at": utc(now),
             "directory_revision": directory_revision,
@@ -336,11 +342,27 @@ class FileRepository:
             rendition.sha256,
             now,
             directory_revision=rendition.directory_revision,
+            compress=False,  # a prepared rendition holds its chunks compressed
         )
 
     def latest(self, document_id: int, kind: str) -> tuple[bytes, str] | None:
         row = first_row(self.conn, _LATEST_FILE, {"document_id": document_id, "kind": kind})
-        return (bytes(row.bytes), row.sha256) if row else None
+        return (decoded(row.bytes, row.encoding), row.sha256) if row else None
+
+
+IDENTITY, DEFLATE = "identity", "deflate"
+
+
+def decoded(data: bytes | memoryview, encoding: str) -> bytes:
+    """A stored file's bytes as they were stored (files.encoding)."""
+    if encoding == DEFLATE:
+        try:
+            return deflate.inflate(bytes(data))
+        except zlib.error as exc:
+            raise ValueError(f"stored file is damaged: it does not inflate ({exc})") from None
+    if encoding != IDENTITY:
+        raise ValueError(f"files.encoding: unknown encoding {encoding!r}")
+    return bytes(data)
 
 
 class DirectoryRepository:

@@ -127,8 +127,12 @@ files = sa.Table(
     sa.Column("directory_revision", sa.Integer, nullable=True),
     # draft: what the format checker passed; signed: the rendition the signer signed (prepared
     # but for number and date, workflow.rendering.Prepared.to_bytes); issued: the frozen file.
-    # PostgreSQL stores `bytes` uncompressed out of line (migration 0003: STORAGE EXTERNAL).
+    # `encoding` says how `bytes` holds the file: "identity" as it is, "deflate" as a raw
+    # DEFLATE stream (workflow/deflate.py); `sha256` is always of the file itself. PostgreSQL
+    # stores `bytes` out of line without compressing it again (migration 0003: STORAGE EXTERNAL).
+    sa.Column("encoding", sa.String(8), nullable=False, server_default="identity"),
     sa.CheckConstraint("kind IN ('draft', 'signed', 'issued')", name="kind"),
+    sa.CheckConstraint("encoding IN ('identity', 'deflate')", name="encoding"),
     sa.CheckConstraint("length(sha256) = 64", name="sha256"),
     sa.Index(None, "document_id", "kind"),
     # One frozen issued file per document.
