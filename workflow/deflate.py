@@ -15,7 +15,9 @@ import struct
 import zlib
 from collections.abc import Iterable
 
-LEVEL = 6
+# Files are compressed on the request path (pass-format, sign): level 1 gets most of the size
+# (the seed's parts: 72 KB → 13.1 KB, level 6 11.4 KB) for 60% of level 6's time.
+LEVEL = 1
 END = b"\x03\x00"  # a final, empty block (fixed Huffman codes): the stream's end
 _STORED_MAX = 0xFFFF
 _STORED = struct.Struct("<BHH")
