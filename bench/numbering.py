@@ -8,11 +8,16 @@ raw+file (for reference, not the target's baseline): the same with the seed's is
         the INSERT, as vanthu stores it (the 73 KB .docx deflated to ≈13 KB) — what writing the
         file costs alone.
 
+floor (with --floor; for reference): vanthu's own issue statements — read, counter, the five
+        writes with the deflated file, commit — with everything else done before the clock
+        starts (plan, rendition, file, hashes): what the storage path costs alone, so that the
+        rest of vanthu's time is the Python work between the statements.
+
 Both run in N client processes (1, 4, 16) on SQLite (a file, WAL, synchronous=FULL, BEGIN
 IMMEDIATE) and PostgreSQL (READ COMMITTED), through the same engine settings; every run is
 checked for gaps afterwards. Run:
 
-    .venv/bin/python bench/numbering.py [--issues 400] [--clients 1 4 16] [--pg-url URL]
+    .venv/bin/python bench/numbering.py [--issues 400] [--clients 1 4 16] [--pg-url URL] [--floor]
 
 PostgreSQL is used when --pg-url or VANTHU_TEST_PG_URL is set (a scratch database is created
 and dropped there).
@@ -21,6 +26,7 @@ and dropped there).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -37,13 +43,14 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workflow import content as content_module
-from workflow import rendering
+from workflow import issuing, rendering
 from workflow.demo import SEED_YAML, load_directory, signed_documents
 from workflow.dispatching import load_directory as load_receivers
 from workflow.engine import Engine
 from workflow.store import Database
 from workflow.store.scratch import scratch_postgres
 from workflow.users import Actor
+from workflow.vietnamese import vietnam_date
 
 CLERK = Actor("clerk", frozenset({"clerk"}))
 START_DELAY = 3.0  # seconds for every client to connect before the common start
@@ -70,6 +77,51 @@ def vanthu_client(url: str, ids: list[int], start: float) -> tuple[float, float]
     cpu = time.process_time()
     for doc_id in ids:
         engine.act(CLERK, doc_id, "issue")
+    done, cpu = time.time(), time.process_time() - cpu
+    db.dispose()
+    return done, cpu
+
+
+def floor_client(url: str, ids: list[int], start: float) -> tuple[float, float]:
+    """vanthu_client with only issue's statements timed: each document's plan (its read,
+    decision and rendition), issued file and hash are made before the start; timed per document
+    are the read, the counter, the writes and the commit — as Engine.issue runs them."""
+    db = Database(url)
+    engine = Engine(db, renderer=rendering)
+    prepared = rendering.prepare(content_module.read(SEED_YAML))
+    data, deflated = prepared.fill_deflated(1, date(2021, 9, 20))
+    sha = hashlib.sha256(data).hexdigest()
+    with db.issuing() as session:
+        plans = {i: engine._plan_issue(session, CLERK, i, None) for i in ids}
+    _wait(start)
+    cpu = time.process_time()
+    with db.issuing() as session:
+        for doc_id in ids:
+            plan = plans[doc_id]
+            session.read(doc_id)
+            with session.transaction() as commit:
+                number = session.take(plan.series, plan.year)
+                now = engine.clock()
+                facts = plan.read.facts
+                issued = issuing.issued(
+                    facts,
+                    CLERK,
+                    plan.decision,
+                    series_id=plan.series,
+                    number=number,
+                    issued_date=vietnam_date(now),
+                    file_sha256=sha,
+                    at=now,
+                )
+                session.write(
+                    issued,
+                    prev_hash=facts.audit_hash,
+                    data=deflated,
+                    sha256=sha,
+                    now=now,
+                    deflated=True,
+                )
+                commit()
     done, cpu = time.time(), time.process_time() - cpu
     db.dispose()
     return done, cpu
@@ -105,14 +157,17 @@ def _timed(pool: multiprocessing.pool.Pool, func: object, jobs: list[tuple]) -> 
     return max(done for done, _ in finished) - start, sum(cpu for _, cpu in finished)
 
 
-def run_vanthu(pool: multiprocessing.pool.Pool, url: str, clients: int, issues: int) -> tuple:
+def run_vanthu(
+    pool: multiprocessing.pool.Pool, url: str, clients: int, issues: int, client: object = None
+) -> tuple:
     db = Database(url)
     db.migrate()
     engine = Engine(db, renderer=rendering)
     load_directory(engine)
     load_receivers(db)  # the issue guard checks every recipient against it
     ids = signed_documents(engine, issues, content_module.read(SEED_YAML))
-    seconds, cpu = _timed(pool, vanthu_client, [(url, ids[i::clients]) for i in range(clients)])
+    jobs = [(url, ids[i::clients]) for i in range(clients)]
+    seconds, cpu = _timed(pool, client or vanthu_client, jobs)
     with db.uow(write=False) as uow:
         report = uow.numbers.report()
     db.dispose()
@@ -178,6 +233,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--pg-url", default=os.environ.get("VANTHU_TEST_PG_URL"))
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
+    parser.add_argument(
+        "--floor", action="store_true", help="also time issue's statements alone (floor/s)"
+    )
     args = parser.parse_args()
     kinds = ["sqlite", "postgres"] if args.pg_url else ["sqlite"]
     if args.only:
@@ -193,6 +251,7 @@ def main() -> int:
     print(
         f"{'database':<10} {'clients':>7} {'vanthu/s':>9} {'raw/s':>9} {'ratio':>6} {'gaps':>5}"
         f" {'raw+file/s':>11} {'cpu ms: vanthu':>14} {'raw':>5}"
+        + (f" {'floor/s':>8} {'floor %':>7} {'cpu ms':>6}" if args.floor else "")
     )
     failed = False
     ctx = multiprocessing.get_context("spawn")
@@ -207,10 +266,17 @@ def main() -> int:
                     )
                     ratio = ours / raw
                     failed |= bool(our_gaps or raw_gaps or file_gaps)
+                    floor = ""
+                    if args.floor:
+                        low, low_gaps, low_cpu = run_vanthu(
+                            pool, dbs.new(kind), clients, args.issues, floor_client
+                        )
+                        failed |= bool(low_gaps)
+                        floor = f" {low:>8.1f} {low / raw:>7.0%} {low_cpu * 1000:>6.2f}"
                     print(
                         f"{kind:<10} {clients:>7} {ours:>9.1f} {raw:>9.1f} {ratio:>6.0%}"
                         f" {our_gaps + raw_gaps + file_gaps:>5} {filed:>11.1f}"
-                        f" {our_cpu * 1000:>14.2f} {raw_cpu * 1000:>5.2f}",
+                        f" {our_cpu * 1000:>14.2f} {raw_cpu * 1000:>5.2f}{floor}",
                         flush=True,
                     )
     finally:
