@@ -82,6 +82,7 @@ CODES: dict[str, tuple[int, str]] = {
     "handover_error": (422, "Không lập được gói nộp lưu"),
     "unreadable_document": (422, "Không đọc được tệp văn bản"),
     "invalid_delegation": (422, "Ủy quyền không hợp lệ"),
+    "last_admin": (409, "Phải còn ít nhất một quản trị viên"),
     "internal_error": (500, "Lỗi hệ thống"),
 }
 
@@ -242,6 +243,12 @@ def _vanthu_problem(request: Request, exc: VanthuError) -> Problem:
         )
     elif code == "not_found":
         vi = f"không có {_what(request)}"
+    elif code == "last_admin":
+        vi = (
+            "không thể bỏ vai trò quản trị của quản trị viên duy nhất; hãy giao vai trò admin"
+            " cho người khác trước"
+        )
+        errors = [FieldError(field="body.roles", rule=code, message=str(exc))]
     else:
         vi = f"{_what(request)} bị từ chối ({code})"
     return problem(code, str(exc), vi, errors=errors, instance=request.url.path)

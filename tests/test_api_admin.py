@@ -260,3 +260,25 @@ def test_the_admin_writes_on_postgresql(pg_url):
         finally:
             client.close()
             app.state.services.db.dispose()
+
+
+def test_the_last_admin_keeps_the_admin_role(client, auth):
+    """Taking the admin role from the only admin is refused (409, nothing changed); once a second
+    admin exists it can be taken, and the second one is then the last."""
+    me = next(
+        u for u in client.get("/users", headers=auth["admin"]).json() if u["username"] == "admin"
+    )
+    body = {k: me[k] for k in ("full_name", "unit_code", "issuer_code", "position_title")}
+    r = put_user(client, auth, "admin", {**body, "roles": ["clerk"]})
+    assert_problem(r, 409, "last_admin")
+    assert r.json()["errors"][0]["field"] == "body.roles"
+    assert client.get("/users", headers=auth["admin"]).status_code == 200  # still admin
+    second = {**DEPUTY, "roles": ["admin"], "password": "another-admin-pass"}
+    assert put_user(client, auth, "second_admin", second).status_code == 201
+    assert put_user(client, auth, "admin", {**body, "roles": ["admin", "clerk"]}).status_code == 200
+    assert put_user(client, auth, "admin", {**body, "roles": ["clerk"]}).status_code == 200
+    other = token(client, "second_admin", "another-admin-pass")
+    r = client.put("/users/second_admin", json={**DEPUTY, "roles": ["signer"]}, headers=other)
+    assert_problem(r, 409, "last_admin")
+    back = {**body, "roles": me["roles"]}
+    assert client.put("/users/admin", json=back, headers=other).status_code == 200

@@ -31,7 +31,14 @@ from workflow.dispatching import (
 )
 from workflow.document import Document, GuardContext
 from workflow.drafts import DraftKey, PreparedDrafts
-from workflow.errors import Forbidden, GuardFailed, InvalidContent, InvalidDelegation, NotFound
+from workflow.errors import (
+    Forbidden,
+    GuardFailed,
+    InvalidContent,
+    InvalidDelegation,
+    LastAdmin,
+    NotFound,
+)
 from workflow.signing import Delegation, redelegated_without_right
 from workflow.states import Action, Guard, Role, State
 from workflow.store import Database, IssueRead, IssueSession, Rendition
@@ -338,6 +345,13 @@ class Engine:
         """Insert or update a user (and set their password hash); True if the user is new."""
         self._admin(actor, "manage users")
         with self.db.uow() as uow:
+            if Role.ADMIN.value not in user.roles and uow.directory.admins(lock=True) == [
+                user.username
+            ]:
+                raise LastAdmin(
+                    f"{user.username} is the only admin: give another user the admin role"
+                    " before taking it from them"
+                )
             created = uow.directory.put_user(user)
             if password_hash is not None:
                 uow.accounts.set_password_hash(user.username, password_hash)

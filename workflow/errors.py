@@ -78,3 +78,9 @@ class InvalidDelegation(VanthuError, ValueError):
         self.rule = rule
         self.reason = reason
         super().__init__(f"delegation {field}: {reason} (rule {rule})")
+
+
+class LastAdmin(VanthuError):
+    """A change that would leave no user with the admin role: nobody could manage users again."""
+
+    code = "last_admin"

@@ -1,7 +1,8 @@
 """Users for the admin: GET /users, PUT /users/{username} (roles, unit, position, password).
 
 Passwords are hashed with pwdlib (api/auth.py) and stored with the user in one transaction.
-Roles are read at login: a changed user acts with the new roles from their next token on.
+Roles are read at login: a changed user acts with the new roles from their next token on. The
+last admin keeps the admin role (409 last_admin): someone must be able to manage users.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def list_users(actor: CurrentActor, engine: EngineDep) -> Response:
 @router.put(
     "/{username}",
     response_model=UserOut,
-    responses={201: {"model": UserOut, "description": "Created"}, **responses(401, 403, 422)},
+    responses={201: {"model": UserOut, "description": "Created"}, **responses(401, 403, 409, 422)},
 )
 def put_user(username: Username, body: UserIn, actor: CurrentActor, engine: EngineDep) -> Response:
     """Create or replace a user (admin): 201 when new, 200 when updated.

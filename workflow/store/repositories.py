@@ -396,6 +396,14 @@ class DirectoryRepository:
             return True
         return False
 
+    def admins(self, *, lock: bool = False) -> list[str]:
+        """The usernames holding the admin role; `lock` keeps their rows from changing until
+        the transaction ends (PostgreSQL; SQLite's writer holds the whole database already)."""
+        query = sa.select(users.c.username, users.c.roles).order_by(users.c.username)
+        if lock:
+            query = query.with_for_update()
+        return [r.username for r in self.conn.execute(query) if "admin" in r.roles]
+
     def delegations(self) -> list[Delegation]:
         rows = self.conn.execute(sa.select(delegations).order_by(delegations.c.id))
         return [_delegation(r) for r in rows]
