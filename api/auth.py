@@ -2,7 +2,8 @@
 
 The signing secret is VANTHU_SECRET, else generated once and kept in the database, so every
 server process on the database accepts every other's tokens. A token names the user and the
-roles they act with; it lives VANTHU_TOKEN_MINUTES (60 by default).
+roles they had at login; it lives VANTHU_TOKEN_MINUTES (60 by default). The engine acts only
+with those of the roles the directory still gives the user (workflow.users.Actor.as_now).
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def phases(url: str, issues: int) -> dict[str, float]:
         t = clock()
         with db.issuing() as session:
             t = lap("connect", t)
-            read = session.read(doc_id)
+            read = session.read(doc_id, CLERK.username)
             t = lap("read (one statement)", t)
             facts = read.facts
             prepared = engine._load_rendition(facts.content_sha256, read.rendition)

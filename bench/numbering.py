@@ -98,7 +98,7 @@ def floor_client(url: str, ids: list[int], start: float) -> tuple[float, float]:
     with db.issuing() as session:
         for doc_id in ids:
             plan = plans[doc_id]
-            session.read(doc_id)
+            session.read(doc_id, CLERK.username)
             with session.transaction() as commit:
                 number = session.take(plan.series, plan.year)
                 now = engine.clock()

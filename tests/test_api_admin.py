@@ -282,3 +282,24 @@ def test_the_last_admin_keeps_the_admin_role(client, auth):
     assert_problem(r, 409, "last_admin")
     back = {**body, "roles": me["roles"]}
     assert client.put("/users/admin", json=back, headers=other).status_code == 200
+
+
+def test_a_role_taken_away_stops_working_before_the_token_expires(client, auth):
+    """Roles travel in the token, but the engine acts with the directory's: once the admin takes
+    the drafter role away, the token that still names it creates nothing."""
+    body = {**DEPUTY, "roles": ["drafter"], "unit_code": "VP", "password": "drafter-two-pass"}
+    assert put_user(client, auth, "drafter_two", body).status_code == 201
+    mine = token(client, "drafter_two", "drafter-two-pass")
+    created = client.post("/documents", json=SEED_JSON, headers=mine)
+    assert created.status_code == 201, created.text
+    assert (
+        put_user(client, auth, "drafter_two", {**body, "roles": ["archivist"]}).status_code == 200
+    )
+    before = len(client.get("/documents", headers=auth["admin"]).json())
+    assert_problem(client.post("/documents", json=SEED_JSON, headers=mine), 403, "forbidden")
+    r = client.post(
+        f"/documents/{created.json()['id']}/actions/submit",
+        headers={**mine, "If-Match": created.headers["ETag"]},
+    )
+    assert_problem(r, 403, "forbidden")
+    assert len(client.get("/documents", headers=auth["admin"]).json()) == before

@@ -27,7 +27,7 @@ def db(request, tmp_path):
 
 def read(db, doc_id):
     with db.issuing() as session:
-        return session.read(doc_id)
+        return session.read(doc_id, "clerk")
 
 
 def outcome(decide, *args, **kwargs):
@@ -126,8 +126,8 @@ def test_a_document_changed_after_the_read_is_stale_and_nothing_is_written(db, m
     before = table_counts(db)
     original = IssueSession.read
 
-    def read_then_someone_else_writes(self, document_id):
-        found = original(self, document_id)
+    def read_then_someone_else_writes(self, document_id, username):
+        found = original(self, document_id, username)
         with db.engine.begin() as conn:  # another session moves the document on meanwhile
             conn.execute(
                 sa.update(documents)

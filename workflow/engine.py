@@ -142,8 +142,12 @@ class Engine:
         """A new draft by a drafter (or unit head), optionally with its signer assigned."""
         content = _content(content)
         now = self.clock()
+        with self.db.uow(write=False) as uow:
+            user = uow.directory.user(actor.username)
+            assigned = uow.directory.user(signer) if signer is not None else None
         if signer is not None:
-            self._check_signer(signer)
+            self._check_signer(signer, assigned)
+        actor = actor.as_now(user.roles if user is not None else None)
         comment = ", ".join(f"{k} document {v}" for k, v in (links or {}).items()) or None
         doc, event = Document.create(content, actor, at=now, signer=signer, links=dict(links or {}))
         if comment:
@@ -164,7 +168,7 @@ class Engine:
     ) -> Document:
         """New content for a draft; approvals for the old content are void from now on."""
         content = _content(content)
-        doc, ctx = self._load(actor, document_id, expected_version)
+        doc, ctx, actor = self._load(actor, document_id, expected_version)
         before, now = doc.version, self.clock()
         event = doc.edit(actor, content, ctx, at=now)
         self._store(doc, event, before, now)
@@ -175,7 +179,7 @@ class Engine:
     ) -> Document:
         """Assign (or change) who signs, while the document is a draft."""
         self._check_signer(signer)
-        doc, ctx = self._load(actor, document_id, expected_version)
+        doc, ctx, actor = self._load(actor, document_id, expected_version)
         before, now = doc.version, self.clock()
         event = doc.assign(actor, signer, ctx, at=now)
         self._store(doc, event, before, now)
@@ -225,7 +229,9 @@ class Engine:
             return self.issue(actor, document_id, expected_version)
         if action in (Action.EDIT, Action.REPLACE, Action.CORRECT):
             raise NotFound(f"action {action} takes new content: use edit / replace / correct")
-        doc, ctx = self._load(actor, document_id, expected_version, signing=action is Action.SIGN)
+        doc, ctx, actor = self._load(
+            actor, document_id, expected_version, signing=action is Action.SIGN
+        )
         draft: list[bytes] = []
         if action is Action.PASS_FORMAT:
             ctx.format_problems = lambda content: self._format_problems(
@@ -277,7 +283,7 @@ class Engine:
                     facts = plan.read.facts
                     issued = issuing.issued(
                         facts,
-                        actor,
+                        plan.actor,
                         plan.decision,
                         series_id=plan.series,
                         number=number,
@@ -405,12 +411,19 @@ class Engine:
     # -- internals -----------------------------------------------------------------------------
 
     def _admin(self, actor: Actor, what: str) -> None:
+        if actor.has(Role.ADMIN):  # and the directory still says so
+            with self.db.uow(write=False) as uow:
+                user = uow.directory.user(actor.username)
+            actor = actor.as_now(user.roles if user is not None else None)
         if not actor.has(Role.ADMIN):
             raise Forbidden(f"only admin may {what}; {actor.username} has {sorted(actor.roles)}")
 
-    def _check_signer(self, signer: str) -> None:
-        with self.db.uow(write=False) as uow:
-            user = uow.directory.user(signer)
+    def _check_signer(self, signer: str, found: User | None = None) -> None:
+        """GuardFailed unless `signer` is a user with role signer (`found`: read already)."""
+        user = found
+        if user is None:
+            with self.db.uow(write=False) as uow:
+                user = uow.directory.user(signer)
         if user is None or Role.SIGNER.value not in user.roles:
             raise GuardFailed(
                 Guard.SIGNER_ASSIGNED, f"signer {signer!r} is not a user with role signer"
@@ -418,13 +431,16 @@ class Engine:
 
     def _load(
         self, actor: Actor, document_id: int, expected: int | None, *, signing: bool = False
-    ) -> tuple[Document, GuardContext]:
+    ) -> tuple[Document, GuardContext, Actor]:
+        """The document, its guard context, and `actor` with the roles the directory gives them
+        now (a role taken away acts no more, whatever the caller's credentials say)."""
         with self.db.uow(write=False) as uow:
             doc = uow.documents.get(document_id)
             user = uow.directory.user(actor.username)
             delegations = uow.directory.delegations() if signing else []
         doc.expect(expected)
-        return doc, GuardContext(user=user, delegations=delegations)
+        now = actor.as_now(user.roles if user is not None else None)
+        return doc, GuardContext(user=user, delegations=delegations), now
 
     def _store(self, doc: Document, event: Any, before: int, now: datetime) -> None:
         with self.db.uow() as uow:
@@ -442,7 +458,7 @@ class Engine:
         expected_version: int | None,
     ) -> Document:
         content = _content(content)
-        original, ctx = self._load(actor, document_id, expected_version)
+        original, ctx, actor = self._load(actor, document_id, expected_version)
         ctx.new_content = content
         original.check(actor, action, ctx, comment=None, on=vietnam_date(self.clock()))
         return self.create(actor, content, signer=signer, links={link: document_id})
@@ -478,9 +494,10 @@ class Engine:
         self, session: IssueSession, actor: Actor, document_id: int, expected: int | None
     ) -> _IssuePlan:
         """Everything issue decides before it takes a number: one read, guards, the rendition."""
-        read = session.read(document_id)
+        read = session.read(document_id, actor.username)
         facts = read.facts
         facts.expect(expected)
+        actor = actor.as_now(read.actor_roles)  # a role taken away acts no more
         stored = read.rendition
         prepared = self._load_rendition(facts.content_sha256, stored)
         # The recipient guard depends on the content and the directory alone: when the signed
@@ -497,7 +514,7 @@ class Engine:
                 actor, facts, read.directory_revision, prepared, today
             )
         series = self._series_id(facts.series_key(self.registers))
-        return _IssuePlan(read, decision, prepared, series, today.year)
+        return _IssuePlan(read, actor, decision, prepared, series, today.year)
 
     def _plan_with_content(
         self,
@@ -582,6 +599,7 @@ class _IssuePlan:
     year."""
 
     read: IssueRead
+    actor: Actor  # with the roles the directory gives them now
     decision: tuple[Role, State]
     prepared: Prepared
     series: int

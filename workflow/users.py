@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,13 @@ class Actor:
 
     def has(self, role: Role) -> bool:
         return role.value in self.roles
+
+    def as_now(self, roles: Collection[str] | None) -> Actor:
+        """This actor with only those of its roles the directory still gives them (`roles`;
+        None: no such user, so none): credentials issued before a role was taken away, such as
+        a sign-in token, cannot act with it."""
+        kept = self.roles & frozenset(roles or ())
+        return self if kept == self.roles else Actor(self.username, kept)
 
 
 @dataclass(frozen=True)

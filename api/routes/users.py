@@ -1,8 +1,10 @@
 """Users for the admin: GET /users, PUT /users/{username} (roles, unit, position, password).
 
 Passwords are hashed with pwdlib (api/auth.py) and stored with the user in one transaction.
-Roles are read at login: a changed user acts with the new roles from their next token on. The
-last admin keeps the admin role (409 last_admin): someone must be able to manage users.
+A token names the roles the user had at login; the engine acts with those of them the directory
+still gives the user, so a role taken away stops working at once for actions and management
+(reading follows the token until it expires). The last admin keeps the admin role (409
+last_admin): someone must be able to manage users.
 """
 
 from __future__ import annotations

@@ -49,6 +49,7 @@ from workflow.store.tables import (
     files,
     number_ledger,
     search_pending,
+    users,
 )
 
 # What issue changes on the document row (every other column stays as signing left it).
@@ -88,6 +89,10 @@ _READ = (
         files.c.sha256,
         files.c.directory_revision,
         sa.select(dir_revision.c.revision).scalar_subquery().label("revision"),
+        sa.select(users.c.roles)
+        .where(users.c.username == sa.bindparam("username"))
+        .scalar_subquery()
+        .label("actor_roles"),
         sa.cast(d.content, sa.Text).label("content"),
         d.created_by,
         d.links,
@@ -176,8 +181,8 @@ def _statements(dialect_class: type[sa.Dialect]) -> _Statements:
 
 @dataclass(frozen=True)
 class IssueRead:
-    """What the read returned: the facts, the signed rendition, the directory revision, and what
-    the returned Document needs besides (content, links, created_at)."""
+    """What the read returned: the facts, the signed rendition, the directory revision, what
+    the returned Document needs besides (content, links, created_at), and the issuer's roles."""
 
     facts: IssueFacts
     rendition: Rendition | None
@@ -186,6 +191,7 @@ class IssueRead:
     created_by: str
     links: dict[str, int]
     created_at: datetime
+    actor_roles: list[str] | None  # the issuing user's roles in the directory (None: no user)
 
     def document(self, issued: Issued, audit_hash: str) -> Document:
         """The issued Document as stored (built after commit: parsing content is not cheap)."""
@@ -239,12 +245,13 @@ class IssueSession:
             return dbapi(self.conn).cursor(binary=True)
         return closing(dbapi(self.conn).cursor())
 
-    def read(self, document_id: int) -> IssueRead:
-        """One statement. On SQLite outside any transaction (a single SELECT is consistent on
-        its own, and takes no write lock); on PostgreSQL in the open transaction."""
+    def read(self, document_id: int, username: str) -> IssueRead:
+        """One statement, with the roles the directory gives `username` now. On SQLite outside
+        any transaction (a single SELECT is consistent on its own, and takes no write lock); on
+        PostgreSQL in the open transaction."""
         sql = self.sql.read
         with self._cursor() as cursor:
-            sql.execute(cursor, {"id": document_id})
+            sql.execute(cursor, {"id": document_id, "username": username})
             raw = cursor.fetchone()
         if raw is None:
             raise NotFound(f"document {document_id} does not exist")
@@ -264,6 +271,7 @@ class IssueSession:
             r_sha256,
             r_revision,
             revision,
+            actor_roles,
             content_text,
             created_by,
             links,
@@ -288,7 +296,14 @@ class IssueSession:
         if r_bytes is not None:
             rendition = Rendition(decoded(r_bytes, r_encoding), r_sha256, r_revision)
         return IssueRead(
-            facts, rendition, revision or 0, content, created_by, links or {}, created_at
+            facts,
+            rendition,
+            revision or 0,
+            content,
+            created_by,
+            links or {},
+            created_at,
+            actor_roles,
         )
 
     @contextmanager
