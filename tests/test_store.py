@@ -3,6 +3,8 @@ SQLite runs in WAL with full sync, foreign keys and BEGIN IMMEDIATE for writes."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -30,7 +32,7 @@ def test_migrations_build_the_schema_the_code_uses(db):
         diff = compare_metadata(context, metadata)
         version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
     assert diff == []
-    # The newest migration script is the one applied (0006 adds the search index).
+    # The newest migration script is the one applied (0008 adds files.encoding).
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert version == head == "0008"
     db.migrate()  # running again is a no-op
@@ -90,6 +92,42 @@ def test_0005_indexes_existing_replacements_by_their_original(kind, request, tmp
     with db.uow(write=False) as uow:
         assert uow.links.linked_by(1) == {"replaces": [2], "corrects": [3]}
         assert uow.links.linked_by(2) == {}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_0008_keeps_stored_files_as_they_are_and_stores_new_ones_deflated(kind, request, tmp_path):
+    """Upgrading a 0007 database: its files read back byte for byte (encoding identity); a file
+    stored now is deflated and reads back as it was given."""
+    db = _database_at(kind, "0007", tmp_path, request)
+    now = "2021-09-20 02:00:00"
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO documents (id, issuer_code, doc_type, drafting_unit, state, version,"
+            " content, content_sha256, created_by, approvals, links, created_at, updated_at)"
+            f" VALUES (1, 'BGDĐT', 'thong_bao', 'VP', 'draft', 1, '{{}}', '{'0' * 64}',"
+            f" 'drafter', '[]', '{{}}', '{now}', '{now}')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO files (document_id, kind, bytes, sha256, created_at)"
+            f" VALUES (1, 'draft', {_blob(db)}, '{'1' * 64}', '{now}')"
+        )
+    db.migrate()
+    with db.uow() as uow:
+        assert uow.files.latest(1, "draft") == (b"\x00\xff", "1" * 64)
+        docx = b"<w:document>" + b"<w:p><w:r><w:t>Th\xc3\xb4ng b\xc3\xa1o</w:t></w:r></w:p>" * 500
+        uow.files.add(1, "draft", docx, "2" * 64, datetime(2021, 9, 21, tzinfo=UTC))
+        uow.commit()
+    with db.uow(write=False) as uow:
+        assert uow.files.latest(1, "draft") == (docx, "2" * 64)
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT encoding, length(bytes) FROM files ORDER BY id").all()
+        assert [r[0] for r in rows] == ["identity", "deflate"] and rows[1][1] < len(docx) / 10
+        if kind == "postgres":  # still out of line, not compressed again
+            storage = conn.exec_driver_sql(
+                "SELECT attstorage FROM pg_attribute"
+                " WHERE attrelid = 'files'::regclass AND attname = 'bytes'"
+            ).scalar_one()
+            assert storage == "e"
 
 
 def _blob(db: Database) -> str:
