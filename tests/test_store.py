@@ -42,30 +42,20 @@ def test_migrations_build_the_schema_the_code_uses(db):
 def test_0003_keeps_stored_files_and_admits_signed_renditions(kind, request, tmp_path):
     """Upgrading a 0002 database with files in it: they stay, kind 'signed' is allowed."""
     db = _database_at(kind, "0002", tmp_path, request)
-    now = "2021-09-20 02:00:00"
     with db.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO documents (id, issuer_code, doc_type, drafting_unit, state, version,"
-            " content, content_sha256, created_by, approvals, links, created_at, updated_at)"
-            f" VALUES (1, 'BGDĐT', 'thong_bao', 'VP', 'draft', 1, '{{}}', '{'0' * 64}',"
-            f" 'drafter', '[]', '{{}}', '{now}', '{now}')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO files (document_id, kind, bytes, sha256, created_at)"
-            f" VALUES (1, 'draft', {_blob(db)}, '{'1' * 64}', '{now}')"
-        )
+        _draft_with_file(conn, db)
     db.migrate()
     with db.engine.begin() as conn:
         rows = conn.exec_driver_sql("SELECT kind, bytes, sha256 FROM files").all()
         assert [(k, bytes(b), s) for k, b, s in rows] == [("draft", b"\x00\xff", "1" * 64)]
         conn.exec_driver_sql(
             "INSERT INTO files (document_id, kind, bytes, sha256, created_at,"
-            f" directory_revision) VALUES (1, 'signed', {_blob(db)}, '{'2' * 64}', '{now}', 3)"
+            f" directory_revision) VALUES (1, 'signed', {_blob(db)}, '{'2' * 64}', '{NOW}', 3)"
         )
         with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
             conn.exec_driver_sql(
                 "INSERT INTO files (document_id, kind, bytes, sha256, created_at)"
-                f" VALUES (1, 'final', {_blob(db)}, '{'3' * 64}', '{now}')"
+                f" VALUES (1, 'final', {_blob(db)}, '{'3' * 64}', '{NOW}')"
             )
         if kind == "postgres":  # file bytes are stored uncompressed, out of line
             storage = conn.exec_driver_sql(
@@ -79,15 +69,9 @@ def test_0003_keeps_stored_files_and_admits_signed_renditions(kind, request, tmp
 def test_0005_indexes_existing_replacements_by_their_original(kind, request, tmp_path):
     """Upgrading a 0004 database: links already in documents.links land in document_links."""
     db = _database_at(kind, "0004", tmp_path, request)
-    now = "2021-09-20 02:00:00"
     with db.engine.begin() as conn:
         for doc_id, links in ((1, "{}"), (2, '{"replaces": 1}'), (3, '{"corrects": 1}')):
-            conn.exec_driver_sql(
-                "INSERT INTO documents (id, issuer_code, doc_type, drafting_unit, state, version,"
-                " content, content_sha256, created_by, approvals, links, created_at, updated_at)"
-                f" VALUES ({doc_id}, 'BGDĐT', 'thong_bao', 'VP', 'draft', 1, '{{}}',"
-                f" '{'0' * 64}', 'drafter', '[]', '{links}', '{now}', '{now}')"
-            )
+            _draft(conn, doc_id, links)
     db.migrate()
     with db.uow(write=False) as uow:
         assert uow.links.linked_by(1) == {"replaces": [2], "corrects": [3]}
@@ -99,18 +83,8 @@ def test_0008_keeps_stored_files_as_they_are_and_stores_new_ones_deflated(kind, 
     """Upgrading a 0007 database: its files read back byte for byte (encoding identity); a file
     stored now is deflated and reads back as it was given."""
     db = _database_at(kind, "0007", tmp_path, request)
-    now = "2021-09-20 02:00:00"
     with db.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO documents (id, issuer_code, doc_type, drafting_unit, state, version,"
-            " content, content_sha256, created_by, approvals, links, created_at, updated_at)"
-            f" VALUES (1, 'BGDĐT', 'thong_bao', 'VP', 'draft', 1, '{{}}', '{'0' * 64}',"
-            f" 'drafter', '[]', '{{}}', '{now}', '{now}')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO files (document_id, kind, bytes, sha256, created_at)"
-            f" VALUES (1, 'draft', {_blob(db)}, '{'1' * 64}', '{now}')"
-        )
+        _draft_with_file(conn, db)
     db.migrate()
     with db.uow() as uow:
         assert uow.files.latest(1, "draft") == (b"\x00\xff", "1" * 64)
@@ -128,6 +102,28 @@ def test_0008_keeps_stored_files_as_they_are_and_stores_new_ones_deflated(kind, 
                 " WHERE attrelid = 'files'::regclass AND attname = 'bytes'"
             ).scalar_one()
             assert storage == "e"
+
+
+NOW = "2021-09-20 02:00:00"
+
+
+def _draft(conn: sa.Connection, doc_id: int = 1, links: str = "{}") -> None:
+    """A draft document row as the migrations of 0001–0007 keep it."""
+    conn.exec_driver_sql(
+        "INSERT INTO documents (id, issuer_code, doc_type, drafting_unit, state, version,"
+        " content, content_sha256, created_by, approvals, links, created_at, updated_at)"
+        f" VALUES ({doc_id}, 'BGDĐT', 'thong_bao', 'VP', 'draft', 1, '{{}}', '{'0' * 64}',"
+        f" 'drafter', '[]', '{links}', '{NOW}', '{NOW}')"
+    )
+
+
+def _draft_with_file(conn: sa.Connection, db: Database) -> None:
+    """Draft 1 with a stored draft file of two bytes, 00 ff."""
+    _draft(conn)
+    conn.exec_driver_sql(
+        "INSERT INTO files (document_id, kind, bytes, sha256, created_at)"
+        f" VALUES (1, 'draft', {_blob(db)}, '{'1' * 64}', '{NOW}')"
+    )
 
 
 def _blob(db: Database) -> str:
