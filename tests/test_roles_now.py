@@ -9,9 +9,11 @@ import dataclasses
 import pytest
 import sqlalchemy as sa
 
+from workflow import queries
 from workflow.errors import Forbidden, LastAdmin
 from workflow.states import Action, State
 from workflow.store.tables import audit, counters
+from workflow.users import Actor
 
 from .engine_support import BY_NAME, SEED_CONTENT, actor, make_engine, open_db, signed_document
 
@@ -69,3 +71,26 @@ def test_the_only_admin_keeps_the_role_and_a_former_admin_manages_nothing(db):
         assert uow.directory.admins() == ["deputy_admin"]
     with pytest.raises(Forbidden, match="only admin"):
         engine.users(admin)  # the old credentials name admin; the directory no longer does
+
+
+def test_a_role_taken_away_reads_no_more_drafts(db):
+    """A clerk who also keeps the archive reads every draft at the clerk's desk; with the clerk
+    role taken away, the same credentials read none before issue (one by one or in listings),
+    and with no role left nothing at all."""
+    engine = make_engine(db)
+    draft = engine.create(actor("drafter"), SEED_CONTENT)
+    engine.put_user(actor("admin"), with_roles("clerk", "clerk", "archivist"))
+    clerk = Actor("clerk", frozenset({"clerk", "archivist"}))  # as signed in then
+    assert engine.get(clerk, draft.id).id == draft.id
+    assert draft.id in [d.id for d in queries.list_documents(db, clerk)]
+    engine.put_user(actor("admin"), with_roles("clerk", "archivist"))
+    with pytest.raises(Forbidden, match="not issued yet"):
+        engine.get(clerk, draft.id)
+    with pytest.raises(Forbidden, match="not issued yet"):
+        queries.document_with_links(db, clerk, draft.id)
+    assert draft.id not in [d.id for d in queries.list_documents(db, clerk)]
+    engine.put_user(actor("admin"), with_roles("clerk", "drafter"))  # none of the token's
+    with pytest.raises(Forbidden, match="no role"):
+        queries.list_documents(db, clerk)
+    with pytest.raises(Forbidden, match="no role"):
+        engine.get(clerk, draft.id)

@@ -47,6 +47,8 @@ def list_documents(
     require_reader(actor)
     with db.uow(write=False) as uow:
         me = uow.directory.user(actor.username)
+        actor = actor.as_now(me.roles if me is not None else None)  # not a role taken away
+        require_reader(actor)
         if awaiting_me:
             if me is None:
                 raise NotFound(f"{actor.username} is not a user in the directory")

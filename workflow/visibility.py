@@ -52,8 +52,13 @@ def may_read(actor: Actor, user: User | None, doc: Document) -> bool:
 
 
 def require(actor: Actor, doc: Document, user: Callable[[], User | None]) -> None:
-    """Forbidden unless `actor` may read `doc`; `user` looks the actor up (only if needed)."""
-    if may_read(actor, None, doc) or may_read(actor, user(), doc):
+    """Forbidden unless `actor` may read `doc`, with the roles the directory gives them now
+    (`user` looks the actor up): a role taken away reads no more, whatever the token says."""
+    found = user()
+    actor = actor.as_now(found.roles if found is not None else None)
+    if not actor.roles:
+        raise Forbidden(f"{actor.username} has no role and may not read documents")
+    if may_read(actor, found, doc):
         return
     raise Forbidden(
         f"document {doc.id} is not issued yet ({doc.state}) and {actor.username} takes no part"

@@ -2,8 +2,9 @@
 
 Passwords are hashed with pwdlib (api/auth.py) and stored with the user in one transaction.
 A token names the roles the user had at login; the engine acts with those of them the directory
-still gives the user, so a role taken away stops working at once for actions and management
-(reading follows the token until it expires). The last admin keeps the admin role (409
+still gives the user, so a role taken away stops working at once for actions, management and
+reading documents before issue (reading what is issued needs any role the token names, until it
+expires). The last admin keeps the admin role (409
 last_admin): someone must be able to manage users.
 """
 
