@@ -265,19 +265,7 @@ class DelegationOut(BaseModel):
     @classmethod
     def of(cls, d: Delegation) -> DelegationOut:
         assert d.id is not None
-        return cls(
-            id=d.id,
-            grantee=d.grantee,
-            authority=d.authority,
-            prefix=d.prefix,
-            title=d.title,
-            valid_from=d.valid_from,
-            valid_to=d.valid_to,
-            granted_by=d.granted_by,
-            redelegable=d.redelegable,
-            revoked_at=d.revoked_at,
-            revoked_by=d.revoked_by,
-        )
+        return cls.model_validate(d, from_attributes=True)  # `authority` is a property
 
 
 class ActionBody(Body):

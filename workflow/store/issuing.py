@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from numbering import allocator
 from workflow.audit import AuditEntry
 from workflow.content import STORED, DocumentContent
-from workflow.document import Approval, Document
+from workflow.document import Document
 from workflow.errors import NotFound
 from workflow.issuing import Issued, IssueFacts
 from workflow.states import State
@@ -37,6 +37,7 @@ from workflow.store.repositories import (
     IDENTITY,
     SIGNED,
     Rendition,
+    approvals_of,
     chain_entry,
     decoded,
     stale,
@@ -217,13 +218,6 @@ class IssueRead:
         )
 
 
-def _approvals(value: Any) -> tuple[Approval, ...]:
-    return tuple(
-        Approval(a["role"], a["actor"], a["content_sha256"], datetime.fromisoformat(a["at"]))
-        for a in value
-    )
-
-
 class IssueSession:
     """One connection for one issue: `read`, then `transaction()` → `take`, `write`, `commit`."""
 
@@ -283,7 +277,7 @@ class IssueSession:
             state=State(state),
             version=version,
             signer=signer,
-            approvals=_approvals(approvals),
+            approvals=approvals_of(approvals),
             content_sha256=content_sha256,
             audit_hash=audit_hash,
             issuer_code=issuer_code,

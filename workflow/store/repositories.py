@@ -31,6 +31,14 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def approvals_of(stored: Iterable[dict[str, str]]) -> tuple[Approval, ...]:
+    """Approvals as documents.approvals stores them (_approvals_json), back as values."""
+    return tuple(
+        Approval(a["role"], a["actor"], a["content_sha256"], datetime.fromisoformat(a["at"]))
+        for a in stored
+    )
+
+
 def _approvals_json(approvals: Iterable[Approval]) -> list[dict[str, str]]:
     return [
         {
@@ -107,10 +115,7 @@ def to_document(row: Any) -> Document:
         state=State(row.state),
         version=row.version,
         signer=row.signer,
-        approvals=tuple(
-            Approval(a["role"], a["actor"], a["content_sha256"], datetime.fromisoformat(a["at"]))
-            for a in row.approvals
-        ),
+        approvals=approvals_of(row.approvals),
         links=dict(row.links or {}),
         series_id=row.series_id,
         year=row.year,
